@@ -1,0 +1,90 @@
+#include <stdexcept>
+
+#include "scheme.hpp"
+
+namespace qtsim::ref {
+
+namespace {
+
+Scheme fp32(const char* name, NormKind norm) {
+  Scheme s;
+  s.name = name;
+  s.datapath = Datapath::fp32;
+  s.normalization = norm;
+  return s;
+}
+
+// EOQ reconstruction (docs/NUMERICS.md §10): 8-bit everything including the
+// update, no batchnorm, plain SGD.
+Scheme int8_eoq() {
+  Scheme s;
+  s.name = "int8-eoq";
+  s.A = {QuantizerKind::shift, 8, Rounding::nearest};
+  s.E = {QuantizerKind::shift, 8, Rounding::nearest};
+  s.G = {QuantizerKind::constant, 8, Rounding::stochastic, 0, 7};
+  s.W.bits = 8;
+  s.W.storage_bits = 8;
+  s.U = {8, Rounding::stochastic};
+  s.normalization = NormKind::none;
+  return s;
+}
+
+Scheme int8_wageubn() {
+  Scheme s;
+  s.name = "int8-wageubn";
+  s.A = {QuantizerKind::shift, 8, Rounding::nearest};
+  s.E = {QuantizerKind::flag, 8, Rounding::nearest};
+  s.G = {QuantizerKind::constant, 8, Rounding::stochastic, 0, 7};
+  s.W.bits = 8;
+  s.W.storage_bits = 24;
+  s.U = {24, Rounding::stochastic};
+  s.optimizer.lr_frac_bits = 10;
+  s.optimizer.momentum = {true, 1, 2, 13, Rounding::nearest};
+  s.normalization = NormKind::integer;
+  s.int_bn = {16, 16, 8, -15, 3};
+  return s;
+}
+
+Scheme int8_dfp() {
+  Scheme s;
+  s.name = "int8-dfp";
+  s.A = {QuantizerKind::shift, 8, Rounding::nearest};
+  s.E = {QuantizerKind::shift, 8, Rounding::stochastic};
+  s.G = {QuantizerKind::shift, 8, Rounding::stochastic};
+  s.W.bits = 8;
+  s.W.storage_bits = 16;
+  s.U = {16, Rounding::stochastic};
+  s.optimizer.momentum = {true, 7, 3, 16, Rounding::nearest};
+  s.normalization = NormKind::integer;
+  s.int_bn = {16, 16, 16, -15, 3};
+  return s;
+}
+
+}  // namespace
+
+const std::vector<std::string>& preset_names() {
+  static const std::vector<std::string> names{"fp32-bn", "fp32-fixup", "int8-eoq", "int8-wageubn", "int8-dfp"};
+  return names;
+}
+
+std::optional<Scheme> find_preset(const std::string& name) {
+  if (name == "fp32-bn") return fp32("fp32-bn", NormKind::fp32);
+  if (name == "fp32-fixup") return fp32("fp32-fixup", NormKind::none);
+  if (name == "int8-eoq") return int8_eoq();
+  if (name == "int8-wageubn") return int8_wageubn();
+  if (name == "int8-dfp") return int8_dfp();
+  return std::nullopt;
+}
+
+std::string to_string(Datapath d) { return d == Datapath::fp32 ? "fp32" : "int"; }
+
+std::string to_string(NormKind k) {
+  switch (k) {
+    case NormKind::none: return "none";
+    case NormKind::fp32: return "fp32";
+    case NormKind::integer: return "int";
+  }
+  return "?";
+}
+
+}  // namespace qtsim::ref
