@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <atomic>
 #include <stdexcept>
+
+#include "parallel.hpp"
 
 namespace qtsim::ref {
 
@@ -32,6 +35,46 @@ std::uint64_t worst_rounded(std::uint64_t m, int s, Rounding rounding) {
 
 int bit_length(std::uint64_t m) { return m == 0 ? 0 : 64 - std::countl_zero(m); }
 
+constexpr std::uint64_t kFastLimit = std::uint64_t{1} << 61;
+
+// out[i] = sat_k(round(v[i], s)) for all i, in parallel chunks; returns the
+// saturation count. When |v| < 2^61 and 0 < s <= 32 the rule of round_shift is
+// evaluated in int64 (no overflow possible: |v| + 2^32 < 2^63), which gives the
+// same result as the 128-bit general path; other cases take that path.
+std::uint64_t round_all(const WideTensor& in, std::uint64_t max_abs, int s, Rounding mode, const RandomStream& random,
+                        int clip_bits, std::int32_t* out) {
+  const std::int64_t qmax = max_magnitude(clip_bits);
+  const bool fast = max_abs < kFastLimit && s > 0 && s <= 32;
+  const bool left = max_abs < kFastLimit && s <= 0 && s > -62 && (s == 0 || max_abs < (kFastLimit >> -s));
+  std::atomic<std::uint64_t> saturated{0};
+  parallel_for(0, static_cast<std::int64_t>(in.size()), [&](std::int64_t b, std::int64_t e) {
+    std::uint64_t sat = 0;
+    const std::int64_t* v = in.v.data();
+    auto store = [&](std::int64_t i, std::int64_t r) {  // branch-free so the loops vectorise
+      sat += static_cast<std::uint64_t>(r > qmax) + static_cast<std::uint64_t>(r < -qmax);
+      out[i] = static_cast<std::int32_t>(std::clamp(r, -qmax, qmax));
+    };
+    if (fast && mode == Rounding::nearest) {
+      const std::int64_t half = std::int64_t{1} << (s - 1);
+      for (std::int64_t i = b; i < e; ++i) store(i, (v[i] + half) >> s);
+    } else if (fast) {
+      const std::uint32_t mask = static_cast<std::uint32_t>((std::uint64_t{1} << s) - 1);
+      const std::uint32_t key = random.key();
+      for (std::int64_t i = b; i < e; ++i)
+        store(i, (v[i] + static_cast<std::int64_t>(lowbias32(static_cast<std::uint32_t>(i) ^ key) & mask)) >> s);
+    } else if (left) {
+      for (std::int64_t i = b; i < e; ++i) store(i, v[i] * (std::int64_t{1} << -s));
+    } else {
+      for (std::int64_t i = b; i < e; ++i) {
+        const std::uint32_t w = mode == Rounding::stochastic ? random.word(static_cast<std::uint64_t>(i)) : 0U;
+        store(i, round_shift(v[i], s, mode, w));
+      }
+    }
+    saturated += sat;
+  }, 16384);
+  return saturated;
+}
+
 }  // namespace
 
 int choose_shift(std::uint64_t max_abs, int bits, Rounding rounding) {
@@ -51,9 +94,17 @@ int round_log2(std::uint64_t m) {
 }
 
 std::uint64_t max_abs(const WideTensor& t) {
-  std::uint64_t m = 0;
-  for (auto v : t.v) m = std::max(m, v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v));
-  return m;
+  std::atomic<std::uint64_t> result{0};
+  parallel_for(0, static_cast<std::int64_t>(t.size()), [&](std::int64_t b, std::int64_t e) {
+    std::uint64_t m = 0;
+    for (std::int64_t i = b; i < e; ++i) {
+      const std::int64_t v = t.v[static_cast<std::size_t>(i)];
+      m = std::max(m, v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v));
+    }
+    std::uint64_t cur = result.load();
+    while (m > cur && !result.compare_exchange_weak(cur, m)) {}
+  }, 16384);
+  return result;
 }
 
 QTensor quantize(const WideTensor& in, const QuantizerSpec& spec, const RandomStream& random, QuantStats* stats) {
@@ -68,17 +119,13 @@ QTensor quantize(const WideTensor& in, const QuantizerSpec& spec, const RandomSt
     case QuantizerKind::direct: {
       st.shift = spec.exponent - in.exp;
       out.exp = spec.exponent;
-      for (std::size_t i = 0; i < in.size(); ++i)
-        out.q[i] = static_cast<std::int32_t>(
-            saturate(round_shift(in.v[i], st.shift, spec.rounding, word(i)), spec.bits, &st.saturated));
+      st.saturated = round_all(in, m, st.shift, spec.rounding, random, spec.bits, out.q.data());
       break;
     }
     case QuantizerKind::shift: {
       st.shift = choose_shift(m, spec.bits, spec.rounding);
       out.exp = in.exp + st.shift;
-      for (std::size_t i = 0; i < in.size(); ++i)
-        out.q[i] = static_cast<std::int32_t>(
-            saturate(round_shift(in.v[i], st.shift, spec.rounding, word(i)), spec.bits, &st.saturated));
+      st.saturated = round_all(in, m, st.shift, spec.rounding, random, spec.bits, out.q.data());
       break;
     }
     case QuantizerKind::constant: {
@@ -90,9 +137,7 @@ QTensor quantize(const WideTensor& in, const QuantizerSpec& spec, const RandomSt
       st.discarded_exp = in.exp + r;
       out.exp = -spec.constant_log2;
       const int clip_bits = spec.constant_log2 + 1;  // +-(c-1) is the symmetric range of log2(c)+1 bits
-      for (std::size_t i = 0; i < in.size(); ++i)
-        out.q[i] = static_cast<std::int32_t>(
-            saturate(round_shift(in.v[i], st.shift, spec.rounding, word(i)), clip_bits, &st.saturated));
+      st.clipped = round_all(in, m, st.shift, spec.rounding, random, clip_bits, out.q.data());
       break;
     }
     case QuantizerKind::flag: {
@@ -162,16 +207,22 @@ WideTensor to_wide(const FTensor& in, QuantStats* stats) {
 }
 
 int finest_exp(const QTensor& t) {
-  if (t.flagged() && std::find(t.flag.begin(), t.flag.end(), std::uint8_t{1}) != t.flag.end()) return t.exp - t.flag_shift;
-  return t.exp;
+  // A flagged tensor always widens to its fine exponent, as the MAC array does
+  // (docs/NUMERICS.md §4.4), whether or not any element is flagged.
+  return t.flagged() ? t.exp - t.flag_shift : t.exp;
 }
 
 WideTensor to_wide(const QTensor& in, int exp) {
-  WideTensor out(in.shape, exp);
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    const int s = in.exp_of(i) - exp;
-    if (s < 0) throw std::logic_error("to_wide: target exponent coarser than an element");
-    out.v[i] = left_shift_saturating(in.q[i], s);
+  if (finest_exp(in) < exp) throw std::logic_error("to_wide: target exponent coarser than an element");
+  WideTensor out;
+  out.shape = in.shape;
+  out.exp = exp;
+  out.v.resize(in.size());
+  const int s = in.exp - exp;  // unflagged elements; flagged ones sit flag_shift finer
+  if (!in.flagged() && s < 31) {
+    for (std::size_t i = 0; i < in.size(); ++i) out.v[i] = static_cast<std::int64_t>(in.q[i]) << s;
+  } else {
+    for (std::size_t i = 0; i < in.size(); ++i) out.v[i] = left_shift_saturating(in.q[i], in.exp_of(i) - exp);
   }
   return out;
 }

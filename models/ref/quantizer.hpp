@@ -25,13 +25,15 @@ struct QuantizerSpec {
 // What one quantization did; summed into the run's statistics and dumps.
 struct QuantStats {
   std::uint64_t elements = 0;
-  std::uint64_t saturated = 0;  // values clipped to the range (counted, never silent)
-  std::uint64_t nonfinite = 0;  // NaN/Inf met on float entry (NaN -> 0, Inf -> saturated)
+  std::uint64_t saturated = 0;  // values that overflowed the range and were saturated (counted, never silent)
+  std::uint64_t clipped = 0;    // constant quantizer: clips to +-(c-1) by design (the largest elements)
+  std::uint64_t nonfinite = 0;  // NaN/Inf met on float entry (NaN -> 0, Inf -> +-2^62 on the entry grid)
   int shift = 0;                // right shift applied to the input grid (may be negative)
   int discarded_exp = 0;        // constant quantizer: exponent of the scale it normalised away
   void add(const QuantStats& o) {
     elements += o.elements;
     saturated += o.saturated;
+    clipped += o.clipped;
     nonfinite += o.nonfinite;
   }
 };

@@ -22,21 +22,22 @@ constexpr std::uint32_t rand32(std::uint32_t seed, std::uint32_t stream, std::ui
 
 // What a stream of random words is used for; part of the stream number.
 enum class RandomPurpose : std::uint32_t {
-  quantize_activation = 0,
-  quantize_error = 1,
-  quantize_gradient = 2,
-  quantize_update = 3,
-  quantize_momentum = 4,
-  quantize_input = 5,
-  shuffle = 6,
-  init = 7,
+  quantize_activation = 0,   // a node's output (A), or a float node's output entering an integer path
+  quantize_error = 1,        // the error a node's backward pass sends to its input(s)
+  quantize_gradient = 2,     // G, per parameter tensor
+  quantize_update = 3,       // U, per parameter tensor
+  quantize_momentum = 4,     // momentum buffer, per parameter tensor
+  quantize_input = 5,        // the network input (images)
+  shuffle = 6,               // epoch order of the training set
+  init = 7,                  // parameter initialisation
+  quantize_output_error = 8, // the error at a node's output: loss entry or a fan-out sum
 };
 
-// stream = lowbias32(lowbias32(step) ^ (tensor_id * 8 + purpose)).
+// stream = lowbias32(lowbias32(step) ^ (tensor_id * 16 + purpose)).
 // tensor_id is the node index in the network for activations/errors, and
 // 4096 + parameter index for parameter tensors (see docs/NUMERICS.md).
 constexpr std::uint32_t stream_id(std::uint32_t step, std::uint32_t tensor_id, RandomPurpose purpose) {
-  return lowbias32(lowbias32(step) ^ (tensor_id * 8U + static_cast<std::uint32_t>(purpose)));
+  return lowbias32(lowbias32(step) ^ (tensor_id * 16U + static_cast<std::uint32_t>(purpose)));
 }
 
 constexpr std::uint32_t kParameterTensorBase = 4096;
@@ -48,6 +49,8 @@ struct RandomStream {
   std::uint32_t word(std::uint64_t index) const {
     return rand32(seed, stream, static_cast<std::uint32_t>(index));
   }
+  // rand32 = lowbias32(index ^ key()): the key is the same for every word of the stream.
+  std::uint32_t key() const { return lowbias32(stream ^ lowbias32(seed)); }
 };
 
 }  // namespace qtsim::ref

@@ -36,7 +36,7 @@ constexpr std::int64_t left_shift_saturating(std::int64_t v, int s) {
 // expectation is exact to 2^-32 of one step (docs/NUMERICS.md). Computed in 128
 // bits; shifts beyond 100 give the same result as 100 for any 64-bit v.
 constexpr std::int64_t round_shift(std::int64_t v, int s, Rounding mode, std::uint32_t random_word = 0) {
-  if (s <= 0) return left_shift_saturating(v, -s);
+  if (s <= 0) return left_shift_saturating(v, s < -100 ? 100 : -s);
   if (s > 100) s = 100;
   __int128 offset;
   if (mode == Rounding::nearest) {

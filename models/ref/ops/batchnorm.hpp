@@ -25,15 +25,17 @@ FloatBatchNormGrads batchnorm_backward(const FTensor& dy, const FTensor& gamma, 
 // ---- integer (int-bn) ----
 struct IntBatchNormSaved {
   QTensor xhat;                       // normalised value, norm_bits
-  std::vector<std::int64_t> inv;      // per channel c: 1/sigma_c ~= inv[c] * 2^(-inv_r[c] - stddev.exp)
-  std::vector<int> inv_r;
+  std::vector<std::int64_t> inv;      // per channel c: 1/sigma_c ~= inv[c] * 2^(-inv_r - stddev.exp)
+  int inv_r = 0;
   WideTensor centered;                // d = x - mu_q at exponent e_d (kept for the dump)
   QTensor mean;                       // mu_q, C elements, mean_bits
   QTensor stddev;                     // sigma_q, C elements, std_bits
 };
+constexpr int kIntBnRunningMeanExp = -24;
+constexpr int kIntBnRunningVarExp = -32;
 struct IntBatchNormRunning {
-  std::vector<std::int64_t> mean;  // at exponent -24
-  std::vector<std::int64_t> var;   // at exponent -32
+  std::vector<std::int64_t> mean;  // at exponent kIntBnRunningMeanExp
+  std::vector<std::int64_t> var;   // at exponent kIntBnRunningVarExp
   bool initialised = false;
 };
 // Returns the wide gamma*xhat + beta (the caller applies the A quantizer).

@@ -21,7 +21,7 @@ FTensor linear_forward(const FTensor& x, const FTensor& w);
 FTensor linear_backward_data(const FTensor& dy, const FTensor& w, const Shape& x_shape);
 FTensor linear_backward_weights(const FTensor& x, const FTensor& dy, const Shape& w_shape);
 
-// acc_saturations (may be null) receives the number of saturating additions.
+// acc_saturations (may be null) is increased by the number of saturating additions.
 WideTensor conv2d_forward(const QTensor& x, const QTensor& w, std::int64_t stride, std::int64_t pad, int acc_bits,
                           std::uint64_t* acc_saturations);
 WideTensor conv2d_backward_data(const QTensor& dy, const QTensor& w, const Shape& x_shape, std::int64_t stride,

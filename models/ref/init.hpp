@@ -1,0 +1,23 @@
+#pragma once
+// Creates the network's parameters and their initial values (docs/WORKLOADS.md,
+// "Initialisation"). Random draws use the counter-based hash with purpose
+// "init", so a parameter's initial values depend only on the seed and its index.
+#include <cstdint>
+#include <vector>
+
+#include "graph.hpp"
+#include "parameter.hpp"
+#include "scheme.hpp"
+
+namespace qtsim::ref {
+
+// The layer's He standard deviation sqrt(2 / fan_in), used for e_W.
+double he_sigma(const Network& net, const Node& node);
+// Fixed exponent e_W of a conv/linear weight under the scheme (docs/NUMERICS.md §7).
+int weight_exponent(const Scheme& scheme, double he_sigma);
+
+// `float_nodes[i]` says whether node i computes in float.
+std::vector<Parameter> create_parameters(const Network& net, const Scheme& scheme, const std::vector<bool>& float_nodes,
+                                         std::uint32_t seed);
+
+}  // namespace qtsim::ref

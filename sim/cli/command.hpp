@@ -1,0 +1,15 @@
+#pragma once
+// The verbs of the command line: each parses its own options and returns the
+// process exit code (0 ok, 1 failure such as a validation mismatch, 2 bad input).
+#include <string>
+#include <vector>
+
+namespace qtsim::cli {
+
+using Args = std::vector<std::string>;  // the arguments after the verb
+
+int run_train(const Args& args);
+int run_scheme(const Args& args);
+int run_check(const Args& args);
+
+}  // namespace qtsim::cli

@@ -1,0 +1,27 @@
+// qtsim check FILE: checks a workload file and prints its expanded network.
+#include <fmt/format.h>
+#include <iostream>
+
+#include "command.hpp"
+#include "options.hpp"
+#include "sim/workload/workload.hpp"
+
+namespace qtsim::cli {
+
+int run_check(const Args& args) {
+  po::options_description opts("check options");
+  opts.add_options()("quiet,q", "print nothing when the file is fine");
+  const ParsedOptions p = parse_options(args, opts, {"workload"}, "usage: qtsim check WORKLOAD.json\nChecks a workload and prints its layers.");
+  if (p.help) return 0;
+  const workload::Workload w = workload::load_workload(p.values["workload"].as<std::string>());
+  if (p.values.count("quiet")) return 0;
+  std::cout << fmt::format("{}: {} nodes, scheme {}, normalization {}\n", w.name, w.network.nodes.size(), w.scheme.name, w.normalization);
+  for (const auto& n : w.network.nodes) {
+    std::string inputs;
+    for (int i : n.inputs) inputs += (inputs.empty() ? "" : ", ") + w.network.nodes[static_cast<std::size_t>(i)].name;
+    std::cout << fmt::format("  {:<28} {:<15} {:<18} <- {}\n", n.name, ref::to_string(n.op), n.out_shape.str(), inputs);
+  }
+  return 0;
+}
+
+}  // namespace qtsim::cli

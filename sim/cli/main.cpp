@@ -1,0 +1,46 @@
+// qtsim: cycle-approximate simulator and cost model for int8 training
+// accelerators. Dispatches the verb; turns every input problem into a clear
+// message and exit code 2.
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "command.hpp"
+#include "sim/input/diagnostic.hpp"
+#include "sim/input/did_you_mean.hpp"
+
+namespace {
+
+const char* kUsage =
+    "usage: qtsim VERB [arguments] [--help]\n"
+    "verbs:\n"
+    "  train WORKLOAD      train with the bit-exact reference (loss, accuracy, checkpoint, dumps)\n"
+    "  check WORKLOAD      check a workload file and print its expanded network\n"
+    "  scheme [NAME]       list the scheme presets, or print one as JSON\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace qtsim;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? input::kExitBadInput : 0;
+  }
+  const std::string verb = argv[1];
+  const cli::Args args(argv + 2, argv + argc);
+  try {
+    if (verb == "train") return cli::run_train(args);
+    if (verb == "check") return cli::run_check(args);
+    if (verb == "scheme") return cli::run_scheme(args);
+    const std::string guess = input::did_you_mean(verb, {"train", "check", "scheme"});
+    std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
+    return input::kExitBadInput;
+  } catch (const input::InputError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << "error: " << d.str() << "\n";
+    return input::kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}

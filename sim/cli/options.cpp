@@ -1,0 +1,63 @@
+#include "options.hpp"
+
+#include <iostream>
+
+#include "sim/input/diagnostic.hpp"
+#include "sim/input/did_you_mean.hpp"
+
+namespace qtsim::cli {
+
+namespace {
+
+input::Diagnostic option_error(const std::string& option, const std::string& expected, const std::string& found,
+                               const std::string& hint = {}) {
+  return input::Diagnostic{"command line", option, expected, found, hint};
+}
+
+std::vector<std::string> long_names(const po::options_description& d) {
+  std::vector<std::string> names;
+  for (const auto& o : d.options()) names.push_back("--" + o->long_name());
+  return names;
+}
+
+}  // namespace
+
+ParsedOptions parse_options(const std::vector<std::string>& args, const po::options_description& visible,
+                            const std::vector<std::string>& positional, const std::string& usage) {
+  po::options_description all = visible;
+  all.add_options()("help,h", "show this help");
+  po::options_description hidden;
+  po::positional_options_description pos;
+  for (const auto& name : positional) {
+    hidden.add_options()(name.c_str(), po::value<std::string>(), "");
+    pos.add(name.c_str(), 1);
+  }
+  po::options_description cmdline;
+  cmdline.add(all).add(hidden);
+  ParsedOptions out;
+  try {
+    po::store(po::command_line_parser(args).options(cmdline).positional(pos).run(), out.values);
+    po::notify(out.values);
+  } catch (const po::unknown_option& e) {
+    const std::string opt = e.get_option_name();
+    const std::string guess = input::did_you_mean(opt, long_names(all));
+    throw input::InputError(option_error(opt, "one of the options listed by --help", "an unknown option",
+                                         guess.empty() ? "" : "did you mean " + guess + "?"));
+  } catch (const po::too_many_positional_options_error&) {
+    throw input::InputError(option_error("", std::to_string(positional.size()) + " file argument(s)", "more"));
+  } catch (const po::invalid_option_value& e) {
+    throw input::InputError(option_error(e.get_option_name(), "a value of the option's type", e.what()));
+  } catch (const po::error& e) {
+    throw input::InputError(option_error("", "valid options", e.what()));
+  }
+  if (out.values.count("help")) {
+    std::cout << usage << "\n\n" << all << "\n";
+    out.help = true;
+    return out;
+  }
+  for (const auto& name : positional)
+    if (!out.values.count(name)) throw input::InputError(option_error("", "argument " + name, "nothing", usage));
+  return out;
+}
+
+}  // namespace qtsim::cli
