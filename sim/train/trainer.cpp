@@ -93,6 +93,7 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
   out << fmt::format("training {} ({}) on {}: {} steps of batch {} ({} per epoch), {} thread(s)\n", w.name, w.scheme.name,
                      data.description, to_run, t.batch_size, per_epoch, ref::thread_count());
   TrainSummary summary;
+  std::string steps_csv = "step,epoch,lr,loss,accuracy,quantizer_saturations,accumulator_saturations\n";
   std::int64_t step = 0;
   for (std::int64_t epoch = 0; step < to_run; ++epoch) {
     const auto epoch_start = Clock::now();
@@ -115,6 +116,11 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
         std::cerr << fmt::format("warning: step {}: first {} in {} at index {}\n", step, st.first_fault->what,
                                  st.first_fault->tensor, st.first_fault->index);
       rec.numerics.add(st);
+      std::uint64_t saturations = 0;
+      for (const auto& [path, q] : st.paths) saturations += q.saturated;
+      steps_csv += fmt::format("{},{:.6f},{:.8g},{:.6f},{:.4f},{},{}\n", step, epoch_pos, hyper.lr, st.loss,
+                               static_cast<double>(st.correct) / static_cast<double>(st.samples), saturations,
+                               st.accumulator_saturations);
       loss_sum += st.loss * static_cast<double>(st.samples);
       correct += st.correct;
       seen += st.samples;
@@ -163,6 +169,7 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
     // Timing is the run's metadata, kept apart so the data above is reproducible byte for byte.
     log["run"] = {{"wall_seconds", summary.wall_seconds}, {"threads", ref::thread_count()}};
     util::write_file_atomic(options.out_dir / "train_log.json", log.dump(1) + "\n");
+    util::write_file_atomic(options.out_dir / "steps.csv", steps_csv);
     ordered_json header = run_header(w);
     header["step"] = summary.steps_run;
     write_checkpoint(options.out_dir / "checkpoint", model, header);

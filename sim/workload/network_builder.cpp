@@ -91,6 +91,11 @@ class Builder {
     return static_cast<int>(net_.nodes.size()) - 1;
   }
 
+  // Without batchnorm nothing rescales activations, so convs use He init over the
+  // fan-in, which preserves the forward signal (a fan-out init shrinks it wherever
+  // a conv widens: the stem, the downsampling convs). With batchnorm: torchvision's fan-out.
+  InitKind default_conv_init() const { return norm_ == "batchnorm" ? InitKind::he_normal_fan_out : InitKind::he_normal_fan_in; }
+
   int conv(const std::string& name, int from, std::int64_t out, std::int64_t k, std::int64_t stride, std::int64_t pad,
            bool bias, InitSpec init) {
     Node n;
@@ -148,7 +153,7 @@ class Builder {
 
   int expand(const json& l, const std::string& type, const std::string& name, int from, bool last) {
     if (type == "conv") {
-      InitSpec init{l.contains("init") ? init_kind_of(l.at("init")) : InitKind::he_normal_fan_out, 1.0};
+      InitSpec init{l.contains("init") ? init_kind_of(l.at("init")) : default_conv_init(), 1.0};
       const bool normalize_after = l.at("normalize").get<bool>();
       const int c = conv(name, from, l.at("out_channels"), l.at("kernel"), l.at("stride"), l.at("padding"),
                          l.at("bias").get<bool>(), init);
@@ -208,8 +213,9 @@ class Builder {
 
   int shortcut(const std::string& name, int x, int x_biased, std::int64_t in_ch, std::int64_t out_ch, std::int64_t stride) {
     if (stride == 1 && in_ch == out_ch) return x;
-    if (norm_ == "fixup") return conv(name + ".downsample", x_biased, out_ch, 1, stride, 0, false, {});
-    const int c = conv(name + ".downsample", x, out_ch, 1, stride, 0, false, {});
+    const InitSpec init{default_conv_init(), 1.0};
+    if (norm_ == "fixup") return conv(name + ".downsample", x_biased, out_ch, 1, stride, 0, false, init);
+    const int c = conv(name + ".downsample", x, out_ch, 1, stride, 0, false, init);
     return norm_ == "batchnorm" ? batchnorm(name + ".downsample.bn", c) : c;
   }
 
@@ -218,7 +224,7 @@ class Builder {
     if (norm_ == "fixup") {
       const double g = fixup_gain(2);
       const int b1a = simple(name + ".bias1a", OpKind::bias, x);
-      int h = conv(name + ".conv1", b1a, out, 3, stride, 1, false, {InitKind::he_normal_fan_out, g});
+      int h = conv(name + ".conv1", b1a, out, 3, stride, 1, false, {default_conv_init(), g});
       h = simple(name + ".bias1b", OpKind::bias, h);
       h = simple(name + ".relu1", OpKind::relu, h);
       h = simple(name + ".bias2a", OpKind::bias, h);
@@ -228,10 +234,11 @@ class Builder {
       const int sc = shortcut(name, x, b1a, in, out, stride);
       return simple(name, OpKind::relu, add(name + ".add", h, sc));
     }
-    int h = conv(name + ".conv1", x, out, 3, stride, 1, norm_ == "none", {});
+    const InitSpec init{default_conv_init(), 1.0};
+    int h = conv(name + ".conv1", x, out, 3, stride, 1, norm_ == "none", init);
     h = normalize(name + ".conv1", h);
     h = simple(name + ".relu1", OpKind::relu, h);
-    h = conv(name + ".conv2", h, out, 3, 1, 1, norm_ == "none", {});
+    h = conv(name + ".conv2", h, out, 3, 1, 1, norm_ == "none", init);
     h = normalize(name + ".conv2", h);
     const int sc = shortcut(name, x, x, in, out, stride);
     return simple(name, OpKind::relu, add(name + ".add", h, sc));
@@ -242,11 +249,11 @@ class Builder {
     if (norm_ == "fixup") {
       const double g = fixup_gain(3);
       const int b1a = simple(name + ".bias1a", OpKind::bias, x);
-      int h = conv(name + ".conv1", b1a, width, 1, 1, 0, false, {InitKind::he_normal_fan_out, g});
+      int h = conv(name + ".conv1", b1a, width, 1, 1, 0, false, {default_conv_init(), g});
       h = simple(name + ".bias1b", OpKind::bias, h);
       h = simple(name + ".relu1", OpKind::relu, h);
       h = simple(name + ".bias2a", OpKind::bias, h);
-      h = conv(name + ".conv2", h, width, 3, stride, 1, false, {InitKind::he_normal_fan_out, g});
+      h = conv(name + ".conv2", h, width, 3, stride, 1, false, {default_conv_init(), g});
       h = simple(name + ".bias2b", OpKind::bias, h);
       h = simple(name + ".relu2", OpKind::relu, h);
       h = simple(name + ".bias3a", OpKind::bias, h);
@@ -256,11 +263,12 @@ class Builder {
       const int sc = shortcut(name, x, b1a, in, out, stride);
       return simple(name, OpKind::relu, add(name + ".add", h, sc));
     }
-    int h = normalize(name + ".conv1", conv(name + ".conv1", x, width, 1, 1, 0, norm_ == "none", {}));
+    const InitSpec init{default_conv_init(), 1.0};
+    int h = normalize(name + ".conv1", conv(name + ".conv1", x, width, 1, 1, 0, norm_ == "none", init));
     h = simple(name + ".relu1", OpKind::relu, h);
-    h = normalize(name + ".conv2", conv(name + ".conv2", h, width, 3, stride, 1, norm_ == "none", {}));
+    h = normalize(name + ".conv2", conv(name + ".conv2", h, width, 3, stride, 1, norm_ == "none", init));
     h = simple(name + ".relu2", OpKind::relu, h);
-    h = normalize(name + ".conv3", conv(name + ".conv3", h, out, 1, 1, 0, norm_ == "none", {}));
+    h = normalize(name + ".conv3", conv(name + ".conv3", h, out, 1, 1, 0, norm_ == "none", init));
     const int sc = shortcut(name, x, x, in, out, stride);
     return simple(name, OpKind::relu, add(name + ".add", h, sc));
   }

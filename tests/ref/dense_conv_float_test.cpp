@@ -2,6 +2,7 @@
 // against central finite differences (in double) of L = sum(g * conv(x, w)).
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 #include "dense_test_util.hpp"
@@ -65,7 +66,8 @@ TEST_P(ConvFloatTest, BackwardPassesMatchFiniteDifferences) {
 
 // docs/NUMERICS.md §9: float32 in the canonical orders of §5 — bitwise the
 // sequential float sums over (c, r, s), (k, r, s) and (n, p, q). Backward-data
-// with stride > 1 (or pad >= R) runs GEMM + col2im, a fixed order that is not (k, r, s).
+// with stride > 1 (or pad >= R) keeps the fixed order of GEMM + col2im: each
+// tap's sum over k, added in (r, s) order.
 TEST_P(ConvFloatTest, FollowsTheCanonicalOrders) {
   const ConvCase s = GetParam();
   const FloatOperands op = random_float_operands(s, 11);
@@ -76,6 +78,21 @@ TEST_P(ConvFloatTest, FollowsTheCanonicalOrders) {
   if (s.stride == 1 && s.pad < s.r)
     expect_bitwise_equal(conv2d_backward_data(op.g, op.w, s.x_shape(), s.stride, s.pad).data,
                          naive_conv_backward_data(s, op.g.data, op.w.data, plain_float));
+  else
+    expect_bitwise_equal(conv2d_backward_data(op.g, op.w, s.x_shape(), s.stride, s.pad).data,
+                         tapwise_conv_backward_data(s, op.g.data, op.w.data));
+}
+
+// Strided backward-data adds only the taps inside dy: with a non-finite weight a
+// tap outside dy must not turn a border element into NaN.
+TEST_P(ConvFloatTest, StridedBackwardDataSkipsTapsOutsideDyWithNonFiniteWeights) {
+  const ConvCase s = GetParam();
+  if (s.stride == 1 && s.pad < s.r) GTEST_SKIP() << "one sum over all taps";
+  FloatOperands op = random_float_operands(s, 13);
+  op.w.data[op.w.data.size() / 2] = std::numeric_limits<float>::infinity();
+  op.w.data[0] = -std::numeric_limits<float>::infinity();
+  expect_bitwise_equal_or_both_nan(conv2d_backward_data(op.g, op.w, s.x_shape(), s.stride, s.pad).data,
+                                   tapwise_conv_backward_data(s, op.g.data, op.w.data));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, ConvFloatTest, ::testing::ValuesIn(shapes()));
@@ -93,6 +110,9 @@ TEST(ConvFloat, LargerShapesFollowTheCanonicalOrders) {
     if (s.stride == 1 && s.pad < s.r)
       expect_bitwise_equal(conv2d_backward_data(op.g, op.w, s.x_shape(), s.stride, s.pad).data,
                            naive_conv_backward_data(s, op.g.data, op.w.data, plain_float));
+    else
+      expect_bitwise_equal(conv2d_backward_data(op.g, op.w, s.x_shape(), s.stride, s.pad).data,
+                           tapwise_conv_backward_data(s, op.g.data, op.w.data));
   }
 }
 

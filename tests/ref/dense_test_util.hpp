@@ -173,13 +173,43 @@ std::vector<V> naive_conv_backward_weights(const ConvCase& s, const std::vector<
           for (i64 n = 0; n < s.n; ++n)
             for (i64 p = 0; p < s.p(); ++p)
               for (i64 q = 0; q < s.q(); ++q) {
+                // Padding contributes the product 0 * dy (as a padded operand would),
+                // which matters only when dy is not finite.
                 const i64 h = p * s.stride + r - s.pad, ww = q * s.stride + t - s.pad;
-                if (h < 0 || h >= s.h || ww < 0 || ww >= s.w) continue;
-                accumulate(acc, dy[((n * s.k + k) * s.p() + p) * s.q() + q], x[((n * s.c + c) * s.h + h) * s.w + ww]);
+                const bool inside = h >= 0 && h < s.h && ww >= 0 && ww < s.w;
+                accumulate(acc, dy[((n * s.k + k) * s.p() + p) * s.q() + q],
+                           inside ? x[((n * s.c + c) * s.h + h) * s.w + ww] : V{});
               }
           dw[((k * s.c + c) * s.r + r) * s.r + t] = result<V>(acc, saturations);
         }
   return dw;
+}
+
+// Float backward-data in the GEMM + col2im order of strided convs (and pad >= R):
+// for every tap (r, s) inside dy, t = the sum over k from 0.0f of w * dy, and dx
+// (from 0.0f) adds the taps' t in (r, s) order.
+inline std::vector<float> tapwise_conv_backward_data(const ConvCase& s, const std::vector<float>& dy,
+                                                     const std::vector<float>& w) {
+  std::vector<float> dx(static_cast<std::size_t>(s.x_shape().numel()), 0.0f);
+  for (i64 n = 0; n < s.n; ++n)
+    for (i64 c = 0; c < s.c; ++c)
+      for (i64 h = 0; h < s.h; ++h)
+        for (i64 ww = 0; ww < s.w; ++ww) {
+          float sum = 0.0f;
+          for (i64 r = 0; r < s.r; ++r)
+            for (i64 t = 0; t < s.r; ++t) {
+              const i64 ph = h + s.pad - r, qw = ww + s.pad - t;
+              if (ph < 0 || qw < 0 || ph % s.stride || qw % s.stride) continue;
+              const i64 p = ph / s.stride, q = qw / s.stride;
+              if (p >= s.p() || q >= s.q()) continue;
+              float tap = 0.0f;
+              for (i64 k = 0; k < s.k; ++k)
+                tap = tap + w[((k * s.c + c) * s.r + r) * s.r + t] * dy[((n * s.k + k) * s.p() + p) * s.q() + q];
+              sum = sum + tap;
+            }
+          dx[((n * s.c + c) * s.h + h) * s.w + ww] = sum;
+        }
+  return dx;
 }
 
 inline std::vector<double> to_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }
@@ -189,6 +219,16 @@ inline void expect_bitwise_equal(const std::vector<float>& actual, const std::ve
   for (std::size_t i = 0; i < actual.size(); ++i)
     ASSERT_EQ(std::bit_cast<std::uint32_t>(actual[i]), std::bit_cast<std::uint32_t>(expected[i]))
         << "element " << i << ": " << actual[i] << " vs " << expected[i];
+}
+
+// Bitwise equal, except that any NaN matches any NaN.
+inline void expect_bitwise_equal_or_both_nan(const std::vector<float>& actual, const std::vector<float>& expected) {
+  ASSERT_EQ(actual.size(), expected.size());
+  for (std::size_t i = 0; i < actual.size(); ++i) {
+    if (std::isnan(actual[i]) && std::isnan(expected[i])) continue;
+    ASSERT_EQ(std::bit_cast<std::uint32_t>(actual[i]), std::bit_cast<std::uint32_t>(expected[i]))
+        << "element " << i << ": " << actual[i] << " vs " << expected[i];
+  }
 }
 
 // |actual - expected| <= rel * max(|expected|, floor_fraction * max|expected|), element-wise.

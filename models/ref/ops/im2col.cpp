@@ -1,6 +1,8 @@
 #include "im2col.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 
@@ -205,13 +207,22 @@ IntOperand::IntOperand(const QTensor& t) : exp_(finest_exp(t)), size_(static_cas
     borrowed_ = t.q.data();
     return;
   }
-  const WideTensor wide = to_wide(t, exp_);
-  widened_.resize(wide.v.size());
-  for (std::size_t i = 0; i < wide.v.size(); ++i) {
-    if (wide.v[i] > std::numeric_limits<std::int32_t>::max() || wide.v[i] < -std::numeric_limits<std::int32_t>::max())
-      throw std::overflow_error("conv/linear: a widened flagged operand does not fit in 32 bits");
-    widened_[i] = static_cast<std::int32_t>(wide.v[i]);
-  }
+  // Flagged: unflagged elements sit `shift` bits coarser (exactly to_wide(t, exp_)).
+  const int shift = t.exp - exp_;
+  if (shift < 0) throw std::logic_error("conv/linear: negative flag_shift");
+  widened_.resize(t.q.size());
+  std::atomic<bool> overflow{false};
+  parallel_for(0, size_, [&](std::int64_t b, std::int64_t e) {
+    bool local = false;
+    for (std::int64_t i = b; i < e; ++i) {
+      const std::int64_t q = t.q[i];
+      const std::int64_t v = t.flag[i] ? q : (shift < 32 ? q * (std::int64_t{1} << shift) : (q == 0 ? 0 : INT64_MAX));
+      local |= v > std::numeric_limits<std::int32_t>::max() || v < -std::numeric_limits<std::int32_t>::max();
+      widened_[i] = static_cast<std::int32_t>(v);
+    }
+    if (local) overflow = true;
+  }, kGrainElements);
+  if (overflow) throw std::overflow_error("conv/linear: a widened flagged operand does not fit in 32 bits");
 }
 
 std::uint64_t IntOperand::max_abs() const {

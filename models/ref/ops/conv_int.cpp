@@ -1,20 +1,24 @@
-// conv2d in float and in exact integers, lowered onto gemm_float / gemm_int.
-// Forward and backward-data process a group of images per GEMM (enough pixels
-// to keep every thread busy); backward-weights sums each weight gradient over
-// all pixels of the batch in (n, p, q) order, unless exact integers make the
-// order free.
+// Integer conv2d: exact sums at the sum of the operands' finest exponents,
+// saturating in the canonical orders of docs/NUMERICS.md §5 when the
+// accumulator is narrow.
+//   fast path   no partial sum can leave the accumulator range and the operands
+//               fit int16: any order is exact, and the virtual-grid kernels run
+//               (conv_vgrid.hpp) with no patch matrix;
+//   otherwise   patch matrices for gemm_int (which saturates in the canonical
+//               order where it must), or for strided backward-data direct loops
+//               in (k, r, s) order.
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "../parallel.hpp"
+#include "conv_common.hpp"
+#include "conv_vgrid.hpp"
 #include "dense.hpp"
 #include "gemm.hpp"
 #include "im2col.hpp"
@@ -22,8 +26,7 @@
 namespace qtsim::ref {
 namespace {
 
-using i64 = std::int64_t;
-using u128 = unsigned __int128;
+using namespace conv_detail;
 
 // Backward-weights lowers x into blocks of patch rows of at most this many
 // elements (all pixels of the batch per row), bounding the scratch memory.
@@ -32,17 +35,6 @@ constexpr i64 kLoweredElements = i64{8} << 20;
 i64 patch_rows_per_block(const ConvGeometry& g) {
   const i64 rows = kLoweredElements / std::max<i64>(1, g.batch * g.out_pixels());
   return std::clamp<i64>(rows / 16 * 16, 16, g.patch());  // whole 16-row micro-tiles
-}
-
-// Per-thread memory kept between calls: the lowered matrices are large, and
-// allocating them afresh would page-fault on every call. One buffer per slot.
-enum class Slot { lowered, operand, result };
-
-template <typename T, Slot slot>
-T* scratch(i64 elements) {
-  static thread_local std::vector<T> buffer;
-  if (static_cast<i64>(buffer.size()) < elements) buffer.resize(static_cast<std::size_t>(elements));
-  return buffer.data();
 }
 
 // Largest sum over (n, pixel) of |dy[n][k][pixel]| over channels k.
@@ -58,54 +50,27 @@ std::uint64_t max_channel_sum(const std::int32_t* dy, i64 batch, i64 channels, i
   return sums.empty() ? 0 : *std::max_element(sums.begin(), sums.end());
 }
 
-// ---- image groups ----
-// Each GEMM sees a group of images (about `pixels` output pixels). With enough
-// groups, whole groups go to threads: one synchronisation per call, all inner
-// loops inline. Otherwise groups run in order with parallel inner loops.
+u128 acc_range(int acc_bits) { return (u128{1} << (acc_bits - 1)) - 1; }
 
-struct ImageGroups {
-  i64 batch, size, count;
-  i64 begin(i64 i) const { return i * size; }
-  i64 end(i64 i) const { return std::min(batch, (i + 1) * size); }
-  bool spread_over_threads() const { return count >= 2 * i64{thread_count()}; }
-};
-
-ImageGroups image_groups(const ConvGeometry& g, i64 pixels = 1024) {
-  const i64 by_pixels = pixels / g.out_pixels();
-  const i64 by_threads = (g.batch + 4 * thread_count() - 1) / (4 * thread_count());  // ~4 groups per thread
-  const i64 size = std::clamp<i64>(std::min(by_pixels, by_threads), 1, std::max<i64>(1, g.batch));
-  return {g.batch, size, (g.batch + size - 1) / size};
+void check_acc_bits(int acc_bits, const char* op) {
+  if (acc_bits < 2 || acc_bits > 64) throw std::invalid_argument(std::string(op) + ": acc_bits must be 2..64");
 }
 
-// fn(n0, n1) for every group, in parallel over groups when there are enough.
-void for_each_group(const ImageGroups& groups, const std::function<void(i64, i64)>& fn) {
-  const auto run = [&](i64 first, i64 last) {
-    for (i64 i = first; i < last; ++i) fn(groups.begin(i), groups.end(i));
-  };
-  if (groups.spread_over_threads())
-    parallel_for(0, groups.count, run);
-  else
-    run(0, groups.count);
+// The largest |value| a quantized tensor's format allows, at its finest exponent:
+// 2^(bits-1) - 1, shifted left by flag_shift when flagged. 0 if not a small number.
+std::uint64_t format_bound(const QTensor& t) {
+  if (t.bits < 2 || t.bits > 17) return 0;
+  const int shift = t.flagged() ? t.flag_shift : 0;
+  if (shift < 0 || shift > 16) return 0;
+  return ((std::uint64_t{1} << (t.bits - 1)) - 1) << shift;
 }
 
-// ---- forward passes, shared with backward-data ----
-// Groups of images per GEMM: y[k][pixel] = sum over crs of w[k][crs] * patches.
-
-void forward_float(const float* x, const ConvGeometry& g, const float* w, float* y) {
-  const i64 K = g.filters, CRS = g.patch(), PQ = g.out_pixels();
-  const ImageGroups groups = image_groups(g);
-  for_each_group(groups, [&](i64 n0, i64 n1) {
-    const i64 pixels = (n1 - n0) * PQ;
-    float* patches = scratch<float, Slot::lowered>(CRS * groups.size * PQ);  // [crs][pixel]
-    im2col_patch_major(x, g, n0, n1, 0, CRS, patches);
-    if (n1 - n0 == 1) {  // one image's output is already [k][pixel]
-      gemm_float(K, PQ, CRS, w, patches, y + n0 * K * PQ);
-    } else {
-      float* out = scratch<float, Slot::result>(K * groups.size * PQ);  // [k][pixel]
-      gemm_float(K, pixels, CRS, w, patches, out);
-      channel_major_to_images(out, n0, n1, K, PQ, y);
-    }
-  });
+// A bound on |v| for choosing the fast path: the format's when it fits int16 (the
+// fast kernels check every element against it and decline if one exceeds it),
+// else the actual maximum.
+std::uint64_t operand_bound(const QTensor& t, const IntOperand& op) {
+  const std::uint64_t f = format_bound(t);
+  return f != 0 && f <= 32767 ? f : op.max_abs();
 }
 
 std::uint64_t forward_int(const std::int32_t* x, const ConvGeometry& g, const std::int32_t* w, std::int64_t* y,
@@ -155,18 +120,6 @@ std::vector<T> channels_swapped(const T* w, const ConvGeometry& g) {
   for (i64 k = 0; k < K; ++k)
     for (i64 c = 0; c < C; ++c) std::copy_n(w + (k * C + c) * RR, RR, out.begin() + (c * K + k) * RR);
   return out;
-}
-
-void check_dy_shape(const Shape& dy, const ConvGeometry& g, const char* op) {
-  if (dy != g.output_shape())
-    throw std::invalid_argument(std::string(op) + ": dy is " + dy.str() + ", the conv output is " +
-                                g.output_shape().str());
-}
-
-template <typename Tensor>
-void check_size(const Tensor& t, const Shape& shape, const char* op) {
-  if (static_cast<i64>(t.size()) != shape.numel())
-    throw std::invalid_argument(std::string(op) + ": tensor data does not match its shape " + shape.str());
 }
 
 // Copies columns [col0, col0 + width) of a rows x width block into a rows x cols matrix.
@@ -297,71 +250,6 @@ std::uint64_t backward_data_canonical(const IntOperand& dy, const IntOperand& w,
 }  // namespace
 
 // ---------------------------------------------------------------------------
-// Float
-
-FTensor conv2d_forward(const FTensor& x, const FTensor& w, std::int64_t stride, std::int64_t pad) {
-  const ConvGeometry g = conv_geometry(x.shape, w.shape, stride, pad);
-  check_size(x, x.shape, "conv2d_forward");
-  check_size(w, w.shape, "conv2d_forward");
-  FTensor y(g.output_shape());
-  forward_float(x.data.data(), g, w.data.data(), y.data.data());
-  return y;
-}
-
-FTensor conv2d_backward_data(const FTensor& dy, const FTensor& w, const Shape& x_shape, std::int64_t stride,
-                             std::int64_t pad) {
-  const ConvGeometry g = conv_geometry(x_shape, w.shape, stride, pad);
-  check_dy_shape(dy.shape, g, "conv2d_backward_data");
-  check_size(dy, dy.shape, "conv2d_backward_data");
-  check_size(w, w.shape, "conv2d_backward_data");
-  FTensor dx(x_shape);
-  if (backward_data_is_a_forward_conv(g)) {
-    const std::vector<float> w_swapped = channels_swapped(w.data.data(), g);
-    forward_float(dy.data.data(), transposed_geometry(g), w_swapped.data(), dx.data.data());
-    return dx;
-  }
-  // Strided: GEMM to patch columns, then col2im (a fixed order, though not (k, r, s)).
-  const i64 K = g.filters, CRS = g.patch(), PQ = g.out_pixels();
-  std::vector<float> w_t(static_cast<std::size_t>(CRS * K));  // [crs][k]
-  transpose(w.data.data(), K, CRS, w_t.data());
-  const ImageGroups groups = image_groups(g);
-  for_each_group(groups, [&](i64 n0, i64 n1) {
-    const i64 pixels = (n1 - n0) * PQ;
-    float* cols = scratch<float, Slot::lowered>(CRS * groups.size * PQ);
-    float* dy_cols = scratch<float, Slot::operand>(K * groups.size * PQ);
-    images_to_channel_major(dy.data.data(), n0, n1, K, PQ, dy_cols);
-    gemm_float(CRS, pixels, K, w_t.data(), dy_cols, cols);
-    col2im_add(cols, g, n0, n1, dx.data.data());
-  });
-  return dx;
-}
-
-// Sums each weight gradient over (n, p, q) in order: dw^T[crs][k] = sum over
-// pixels of patches[crs][pixel] * dy[pixel][k], in blocks of patch rows.
-FTensor conv2d_backward_weights(const FTensor& x, const FTensor& dy, const Shape& w_shape, std::int64_t stride,
-                                std::int64_t pad) {
-  const ConvGeometry g = conv_geometry(x.shape, w_shape, stride, pad);
-  check_dy_shape(dy.shape, g, "conv2d_backward_weights");
-  check_size(x, x.shape, "conv2d_backward_weights");
-  check_size(dy, dy.shape, "conv2d_backward_weights");
-  FTensor dw(w_shape);
-  const i64 K = g.filters, CRS = g.patch(), pixels = g.batch * g.out_pixels();
-  float* dy_pixels = scratch<float, Slot::operand>(pixels * K);  // [pixel][k]
-  images_to_pixel_major(dy.data.data(), 0, g.batch, K, g.out_pixels(), dy_pixels);
-  const i64 block = patch_rows_per_block(g);
-  float* patches = scratch<float, Slot::lowered>(block * pixels);  // [crs][pixel]
-  std::vector<float> dw_t(static_cast<std::size_t>(block * K));    // [crs][k]
-  for (i64 crs0 = 0; crs0 < CRS; crs0 += block) {
-    const i64 rows = std::min(block, CRS - crs0);
-    im2col_patch_major(x.data.data(), g, 0, g.batch, crs0, crs0 + rows, patches);
-    gemm_float(rows, K, pixels, patches, dy_pixels, dw_t.data());
-    for (i64 k = 0; k < K; ++k)
-      for (i64 r = 0; r < rows; ++r) dw.data[k * CRS + crs0 + r] = dw_t[r * K + k];
-  }
-  return dw;
-}
-
-// ---------------------------------------------------------------------------
 // Integer: exact sums at the sum of the operands' finest exponents.
 
 WideTensor conv2d_forward(const QTensor& x, const QTensor& w, std::int64_t stride, std::int64_t pad, int acc_bits,
@@ -369,8 +257,13 @@ WideTensor conv2d_forward(const QTensor& x, const QTensor& w, std::int64_t strid
   const ConvGeometry g = conv_geometry(x.shape, w.shape, stride, pad);
   check_size(x, x.shape, "conv2d_forward");
   check_size(w, w.shape, "conv2d_forward");
+  check_acc_bits(acc_bits, "conv2d_forward");
   const IntOperand xi(x), wi(w);
   WideTensor y(g.output_shape(), xi.exp() + wi.exp());
+  // Fast path: at most C*R*R products per output, so no partial sum can leave the range.
+  const std::uint64_t bx = operand_bound(x, xi), bw = wi.max_abs();
+  if (u128(g.patch()) * bx * bw <= acc_range(acc_bits) && vgrid::int_forward(xi.data(), bx, wi.data(), bw, g, y.v.data()))
+    return y;
   const std::uint64_t saturations = forward_int(xi.data(), g, wi.data(), y.v.data(), acc_bits);
   if (acc_saturations) *acc_saturations += saturations;
   return y;
@@ -382,10 +275,18 @@ WideTensor conv2d_backward_data(const QTensor& dy, const QTensor& w, const Shape
   check_dy_shape(dy.shape, g, "conv2d_backward_data");
   check_size(dy, dy.shape, "conv2d_backward_data");
   check_size(w, w.shape, "conv2d_backward_data");
-  if (acc_bits < 2 || acc_bits > 64) throw std::invalid_argument("conv2d_backward_data: acc_bits must be 2..64");
+  check_acc_bits(acc_bits, "conv2d_backward_data");
   const IntOperand dyi(dy), wi(w);
   WideTensor dx(x_shape, dyi.exp() + wi.exp());
   const i64 K = g.filters, CRS = g.patch(), PQ = g.out_pixels();
+
+  // Fast path: each dx element sums at most K * ceil(R/stride)^2 products.
+  const std::uint64_t bdy = operand_bound(dy, dyi), bw = wi.max_abs();
+  const i64 taps = (g.kernel + g.stride - 1) / g.stride;
+  if (u128(K) * u128(taps * taps) * bdy * bw <= acc_range(acc_bits)) {
+    if (vgrid::int_backward_data(dyi.data(), bdy, wi.data(), bw, g, dx.v.data())) return dx;
+    std::fill(dx.v.begin(), dx.v.end(), std::int64_t{0});  // declined part way: the paths below start from 0
+  }
 
   // Stride 1: a forward conv whose patch rows run in (k, r, s) order; the terms it
   // adds for taps outside dy are zeros, which change no saturating sum.
@@ -439,15 +340,27 @@ WideTensor conv2d_backward_weights(const QTensor& x, const QTensor& dy, const Sh
   check_dy_shape(dy.shape, g, "conv2d_backward_weights");
   check_size(x, x.shape, "conv2d_backward_weights");
   check_size(dy, dy.shape, "conv2d_backward_weights");
-  if (acc_bits < 2 || acc_bits > 64) throw std::invalid_argument("conv2d_backward_weights: acc_bits must be 2..64");
+  check_acc_bits(acc_bits, "conv2d_backward_weights");
   const IntOperand xi(x), dyi(dy);
   WideTensor dw(w_shape, xi.exp() + dyi.exp());
   const i64 K = g.filters, CRS = g.patch(), PQ = g.out_pixels(), pixels = g.batch * PQ;
-  const u128 range = (u128{1} << (acc_bits - 1)) - 1;
+  const u128 range = acc_range(acc_bits);
 
-  // |partial sum| <= sum_pixels |dy[k]| * max|x|: when that fits, no order can
-  // saturate and the batch is summed in groups of images (small scratch).
-  if (u128{max_channel_sum(dyi.data(), g.batch, K, PQ)} * xi.max_abs() <= range) {
+  // |partial sum| <= sum_pixels |dy[k]| * max|x| <= pixels * max|dy| * max|x|: when
+  // that fits, no order can saturate.
+  std::uint64_t channel_sum = 0;
+  bool have_channel_sum = false;
+  const auto max_dy_channel_sum = [&] {
+    if (!have_channel_sum) channel_sum = max_channel_sum(dyi.data(), g.batch, K, PQ);
+    have_channel_sum = true;
+    return channel_sum;
+  };
+  const std::uint64_t bx = operand_bound(x, xi), bdy = operand_bound(dy, dyi);
+  if ((u128(pixels) * bdy * bx <= range || u128{max_dy_channel_sum()} * bx <= range) &&
+      vgrid::int_backward_weights(xi.data(), bx, dyi.data(), bdy, g, dw.v.data()))
+    return dw;
+  // Cannot saturate, with wider operands: the batch is summed in groups of images.
+  if (u128{max_dy_channel_sum()} * xi.max_abs() <= range) {
     const ImageGroups groups = image_groups(g, 4096);
     // Threads sum disjoint runs of groups into their own partial dw, added up at the end.
     const i64 slots = groups.spread_over_threads() ? thread_count() : 1;
