@@ -1,6 +1,8 @@
 // qtsim: cycle-approximate simulator and cost model for int8 training
 // accelerators. Dispatches the verb; turns every input problem into a clear
 // message and exit code 2.
+#include <malloc.h>
+
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -23,6 +25,11 @@ const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace qtsim;
+  // Tensors of tens of MB are allocated and freed every layer of every step. By
+  // default glibc maps each one afresh (and the kernel zeroes every page again);
+  // keeping freed memory in the heap removes that cost.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::cout << kUsage;
     return argc < 2 ? input::kExitBadInput : 0;

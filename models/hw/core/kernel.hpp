@@ -1,0 +1,105 @@
+#pragma once
+// A kernel is one pass of one hardware unit over one or more tensors: a GEMM on
+// the MAC array, a requantization on the vector unit, a statistics pass on the
+// normalization unit. It is the unit's microprogram: it cuts its work into
+// tiles that fit the SRAM buffers and, for each tile, says what the DMA loads,
+// how many cycles the unit is busy, which actions it performs and (exact mode)
+// the arithmetic on the tile's SRAM contents. The controller runs the tiles in
+// a double-buffered pipeline (load | compute | store).
+//
+// Cycle counts and actions never depend on data, so timing mode (no arithmetic)
+// gives the same cycles and counts as exact mode.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/hw/core/actions.hpp"
+#include "models/hw/core/hw_config.hpp"
+#include "models/hw/dma/dma_engine.hpp"
+
+namespace qtsim::hw {
+
+class SramBuffer;
+
+enum class ExecMode { exact, timing };
+enum class Unit { mac_array, vector_unit, norm_unit };
+// Forward includes the loss stage; update includes gradient quantization.
+enum class Phase { forward, backward_data, backward_weights, update };
+
+std::string to_string(Unit u);
+std::string to_string(Phase p);
+
+struct KernelLabel {
+  std::string layer;  // node of the network ("block1.conv1"), or "" for step-level work
+  std::string op;     // what the pass does ("gemm", "requantize", "max", "bn-stats", ...)
+  Phase phase = Phase::forward;
+  std::string path;   // data path of what it produces: W A E G U BN
+  Unit unit = Unit::vector_unit;
+};
+
+struct Tile {
+  std::vector<DmaTransfer> loads;
+  std::vector<DmaTransfer> stores;
+  std::uint64_t cycles = 0;         // busy cycles of the kernel's unit
+  ActionCounts actions;             // the unit's actions (SRAM reads by the unit included)
+  std::function<void()> compute;    // exact mode only: the arithmetic on SRAM contents
+  int in_slot = 0;                  // input half of double-buffered inputs
+  int out_slot = 0;                 // output half; an output block may span several tiles
+  bool out_begin = true;            // first tile of its output block (needs a free output slot)
+  bool out_end = true;              // last tile of its output block (stores follow)
+};
+
+// Scalar registers of the controller: exponents, maxima, shifts. Kernels read
+// and write them in exact mode; their values never change timing.
+struct ScalarRegs {
+  std::vector<std::int64_t> v;
+  int allocate(std::int64_t init = 0) {
+    v.push_back(init);
+    return static_cast<int>(v.size()) - 1;
+  }
+  std::int64_t& operator[](int r) { return v.at(static_cast<std::size_t>(r)); }
+};
+
+struct Buffers {
+  SramBuffer* ifmap = nullptr;
+  SramBuffer* filter = nullptr;
+  SramBuffer* ofmap = nullptr;
+  SramBuffer* vector = nullptr;
+};
+
+// Data-dependent events (exact mode only): faults and saturations, reported
+// apart from the action counts, which never depend on data.
+struct NumericEvents {
+  std::uint64_t accumulator_saturations = 0;
+  std::uint64_t quantizer_saturations = 0;
+};
+
+// What a kernel sees of the accelerator.
+struct KernelEnv {
+  ExecMode mode = ExecMode::exact;
+  const HwConfig* config = nullptr;
+  Buffers buffers;
+  ScalarRegs* regs = nullptr;
+  NumericEvents* events = nullptr;
+  bool exact() const { return mode == ExecMode::exact; }
+};
+
+class Kernel {
+ public:
+  explicit Kernel(KernelLabel label) : label_(std::move(label)) {}
+  virtual ~Kernel() = default;
+  const KernelLabel& label() const { return label_; }
+  // Before the first tile: scalar work of the controller (exact mode: read
+  // registers, choose shifts). Called in both modes.
+  virtual void start(KernelEnv&) {}
+  // Fills the next tile; false when there is none.
+  virtual bool next(Tile& tile, KernelEnv& env) = 0;
+  // After the last tile has been stored.
+  virtual void finish(KernelEnv&) {}
+
+ private:
+  KernelLabel label_;
+};
+
+}  // namespace qtsim::hw

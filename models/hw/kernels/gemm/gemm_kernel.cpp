@@ -1,0 +1,354 @@
+#include "gemm_kernel.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include "models/hw/host/tensor_io.hpp"
+#include "models/hw/memory/sram_buffer.hpp"
+
+namespace qtsim::hw {
+
+namespace {
+
+std::uint64_t align8(std::uint64_t v) { return (v + 7) / 8 * 8; }
+
+float load_float(const std::uint8_t* p, std::int64_t i) {
+  float v;
+  std::memcpy(&v, p + 4 * i, 4);
+  return v;
+}
+
+// Operand element i of a box in SRAM, widened for the array: flag-quantized
+// elements at the coarse exponent are shifted left onto the fine grid.
+struct OperandReader {
+  const std::uint8_t* data;
+  const std::uint8_t* flags;  // null when not flag-quantized
+  DType type;
+  int flag_shift;
+  std::int32_t int_at(std::int64_t i) const {
+    const std::int64_t q = load_element(data, type, i);
+    return static_cast<std::int32_t>(flags && !flags[i] ? q * (std::int64_t{1} << flag_shift) : q);
+  }
+  float float_at(std::int64_t i) const { return load_float(data, i); }
+};
+
+template <typename T>
+T read(const OperandReader& r, std::int64_t i) {
+  if constexpr (std::is_same_v<T, float>)
+    return r.float_at(i);
+  else
+    return static_cast<T>(r.int_at(i));
+}
+
+}  // namespace
+
+GemmKernel::GemmKernel(KernelLabel label, ConvPass pass, const ConvShape& shape, GemmOperands operands,
+                       const HwConfig& config)
+    : Kernel(std::move(label)), pass_(pass), shape_(shape), ops_(std::move(operands)), config_(config),
+      tiling_(pass, shape, dtype_bytes(ops_.a.data.type) + (ops_.a.flagged ? 1 : 0), dtype_bytes(ops_.b.data.type),
+              dtype_bytes(ops_.out.data.type), config.ifmap.usable_bytes(), config.filter.usable_bytes(),
+              config.ofmap.usable_bytes(), config.array.cols) {
+  integer_ = !ops_.out.is_float();
+  if (integer_ && config.array.datapath != ArrayDatapath::int8)
+    throw std::invalid_argument("an integer GEMM needs an int8 MAC array; this one is " + to_string(config.array.datapath));
+  if (!integer_ && config.array.datapath != ArrayDatapath::fp32)
+    throw std::invalid_argument("an FP32 GEMM needs an fp32 MAC array; this one is " + to_string(config.array.datapath));
+  if (ops_.a.flagged && !config.array.flag_operands)
+    throw std::invalid_argument("the scheme's errors are flag-quantized but the MAC array has flag_operands: false");
+}
+
+std::uint64_t GemmKernel::a_bytes() const { return dtype_bytes(ops_.a.data.type); }
+
+void GemmKernel::start(KernelEnv& env) {
+  next_block_ = 0;
+  max_abs_ = 0;
+  if (env.exact() && integer_) {
+    ScalarRegs& r = *env.regs;
+    const std::int64_t e_a = r[ops_.a.exp_reg] - (ops_.a.flagged ? ops_.a.flag_shift : 0);
+    r[ops_.out.exp_reg] = e_a + r[ops_.b.exp_reg];
+  }
+}
+
+void GemmKernel::finish(KernelEnv& env) {
+  if (env.exact() && integer_ && ops_.max_reg >= 0) (*env.regs)[ops_.max_reg] = static_cast<std::int64_t>(max_abs_);
+}
+
+bool GemmKernel::next(Tile& tile, KernelEnv& env) {
+  if (next_block_ >= tiling_.block_count()) return false;
+  const std::int64_t index = next_block_++;
+  const ConvBlock blk = tiling_.block(index);
+  const int in_slot = static_cast<int>(index & 1), out_slot = static_cast<int>(blk.output_block & 1);
+  SramBuffer& ifmap = *env.buffers.ifmap;
+  SramBuffer& filter = *env.buffers.filter;
+  SramBuffer& ofmap = *env.buffers.ofmap;
+  const std::uint64_t a_data_bytes = static_cast<std::uint64_t>(blk.a.numel()) * a_bytes();
+
+  if (!loaded_a_[in_slot] || std::memcmp(&*loaded_a_[in_slot], &blk.a, sizeof(Box)) != 0) {
+    tile.loads.push_back({DmaTransfer::Direction::to_sram, ops_.a.data, blk.a, &ifmap, ifmap.slot_base(in_slot)});
+    if (ops_.a.flagged)
+      tile.loads.push_back({DmaTransfer::Direction::to_sram, ops_.a.flags, blk.a, &ifmap,
+                            ifmap.slot_base(in_slot) + align8(a_data_bytes)});
+    loaded_a_[in_slot] = blk.a;
+  }
+  if (!loaded_b_[in_slot] || std::memcmp(&*loaded_b_[in_slot], &blk.b, sizeof(Box)) != 0) {
+    tile.loads.push_back({DmaTransfer::Direction::to_sram, ops_.b.data, blk.b, &filter, filter.slot_base(in_slot)});
+    loaded_b_[in_slot] = blk.b;
+  }
+  if (blk.last_reduction)
+    tile.stores.push_back({DmaTransfer::Direction::to_dram, ops_.out.data, blk.out, &ofmap, ofmap.slot_base(out_slot)});
+  tile.in_slot = in_slot;
+  tile.out_slot = out_slot;
+  tile.out_begin = blk.first_reduction;
+  tile.out_end = blk.last_reduction;
+
+  // Timing and actions: folds of this block in the array's dataflow.
+  const MacArraySpec& arr = config_.array;
+  const GemmDims& d = blk.dims;
+  const FoldPlan fp = fold_plan(arr.dataflow, arr.rows, arr.cols, d);
+  std::uint64_t cycles = static_cast<std::uint64_t>(fp.cycles());
+  if (next_block_ == tiling_.block_count() && cycles > 0) cycles -= 1;  // SCALE-Sim counts the last cycle as cycle N-1
+  tile.cycles = cycles;
+  const auto m = static_cast<std::uint64_t>(d.m), n = static_cast<std::uint64_t>(d.n), k = static_cast<std::uint64_t>(d.k);
+  const std::uint64_t macs = m * n * k;
+  tile.actions.add(integer_ ? Action::mac_int8 : Action::mac_fp32, macs);
+  if (ops_.a.flagged) tile.actions.add(Action::mac_int8_flagged, macs);
+  tile.actions.add(Action::pe_cycles, cycles * static_cast<std::uint64_t>(arr.rows * arr.cols));
+  const auto R = static_cast<std::uint64_t>(arr.rows), C = static_cast<std::uint64_t>(arr.cols);
+  std::uint64_t a_reads = 0, b_reads = 0, out_writes = 0, psum_reads = 0;
+  const std::uint64_t red_folds = static_cast<std::uint64_t>(fp.reduction_folds);
+  switch (arr.dataflow) {
+    case Dataflow::os:
+      a_reads = m * k * static_cast<std::uint64_t>(ceil_div(d.n, arr.cols));
+      b_reads = k * n * static_cast<std::uint64_t>(ceil_div(d.m, arr.rows));
+      out_writes = m * n;
+      psum_reads = blk.first_reduction ? 0 : m * n;
+      break;
+    case Dataflow::ws:
+      b_reads = k * n;
+      a_reads = m * k * static_cast<std::uint64_t>(ceil_div(d.n, arr.cols));
+      out_writes = m * n * red_folds;
+      psum_reads = m * n * (red_folds - 1 + (blk.first_reduction ? 0 : 1));
+      break;
+    case Dataflow::is:
+      a_reads = m * k;
+      b_reads = k * n * static_cast<std::uint64_t>(ceil_div(d.m, arr.cols));
+      out_writes = m * n * red_folds;
+      psum_reads = m * n * (red_folds - 1 + (blk.first_reduction ? 0 : 1));
+      break;
+  }
+  (void)R;
+  (void)C;
+  const std::uint64_t out_e = dtype_bytes(ops_.out.data.type);
+  ifmap.count_read(a_reads * (a_bytes() + (ops_.a.flagged ? 1 : 0)), tile.actions);
+  filter.count_read(b_reads * dtype_bytes(ops_.b.data.type), tile.actions);
+  ofmap.count_write(out_writes * out_e, tile.actions);
+  ofmap.count_read(psum_reads * out_e, tile.actions);
+  tile.actions.add(Action::psum_read, psum_reads);
+  if (blk.last_reduction && integer_) tile.actions.add(Action::max_track, m * n);
+
+  if (env.exact()) tile.compute = [this, blk, in_slot, out_slot, &env] { compute(blk, in_slot, out_slot, env); };
+  return true;
+}
+
+// Operand streams of a block as dense matrices: a is m x k (row-major), b is k x n.
+template <typename T>
+void GemmKernel::gather(const ConvBlock& blk, const std::uint8_t* a_data, const std::uint8_t* a_flags,
+                        const std::uint8_t* b_data, std::vector<T>& a, std::vector<T>& b) const {
+  const ConvShape& s = shape_;
+  const std::int64_t P = s.p(), Q = s.q(), RS = s.r * s.s;
+  const OperandReader ra{a_data, a_flags, ops_.a.data.type, ops_.a.flag_shift};
+  const OperandReader rb{b_data, nullptr, ops_.b.data.type, 0};
+  const GemmDims& d = blk.dims;
+  a.assign(static_cast<std::size_t>(d.m * d.k), T{});
+  b.assign(static_cast<std::size_t>(d.k * d.n), T{});
+  const Box& ab = blk.a;
+  const Box& bb = blk.b;
+  switch (pass_) {
+    case ConvPass::forward:
+      // a[(n, p, q)][(c, r, s)] = x[n][c][p*stride + r - pad][q*stride + s - pad]
+      for (std::int64_t n = 0; n < blk.nn; ++n)
+        for (std::int64_t p = 0; p < blk.ny; ++p)
+          for (std::int64_t q = 0; q < Q; ++q) {
+            T* row = a.data() + ((n * blk.ny + p) * Q + q) * d.k;
+            for (std::int64_t c = 0; c < blk.nr; ++c)
+              for (std::int64_t r = 0; r < s.r; ++r) {
+                const std::int64_t h = (blk.y0 + p) * s.stride + r - s.pad;
+                if (h < 0 || h >= s.h) continue;
+                for (std::int64_t t = 0; t < s.s; ++t) {
+                  const std::int64_t w = q * s.stride + t - s.pad;
+                  if (w < 0 || w >= s.w) continue;
+                  row[(c * s.r + r) * s.s + t] = read<T>(ra, ((n * ab.nc + c) * ab.nh + (h - ab.h0)) * ab.nw + w);
+                }
+              }
+          }
+      // b[(c, r, s)][k] = w[k][c][r][s]
+      for (std::int64_t k = 0; k < blk.nc; ++k)
+        for (std::int64_t crs = 0; crs < d.k; ++crs) b[static_cast<std::size_t>(crs * d.n + k)] = read<T>(rb, k * d.k + crs);
+      break;
+    case ConvPass::backward_data:
+      // a[(n, h, w)][(k, r, s)] = dy[n][k][(h + pad - r)/stride][(w + pad - s)/stride] where exact and inside
+      for (std::int64_t n = 0; n < blk.nn; ++n)
+        for (std::int64_t y = 0; y < blk.ny; ++y)
+          for (std::int64_t x = 0; x < s.w; ++x) {
+            T* row = a.data() + ((n * blk.ny + y) * s.w + x) * d.k;
+            for (std::int64_t r = 0; r < s.r; ++r) {
+              const std::int64_t pn = blk.y0 + y + s.pad - r;
+              if (pn < 0 || pn % s.stride != 0 || pn / s.stride >= P) continue;
+              const std::int64_t p = pn / s.stride;
+              for (std::int64_t t = 0; t < s.s; ++t) {
+                const std::int64_t qn = x + s.pad - t;
+                if (qn < 0 || qn % s.stride != 0 || qn / s.stride >= Q) continue;
+                const std::int64_t q = qn / s.stride;
+                for (std::int64_t k = 0; k < blk.nr; ++k)
+                  row[(k * s.r + r) * s.s + t] = read<T>(ra, ((n * ab.nc + k) * ab.nh + (p - ab.h0)) * ab.nw + q);
+              }
+            }
+          }
+      // b[(k, r, s)][c] = w[k][c][r][s]
+      for (std::int64_t k = 0; k < blk.nr; ++k)
+        for (std::int64_t c = 0; c < blk.nc; ++c)
+          for (std::int64_t rs = 0; rs < RS; ++rs)
+            b[static_cast<std::size_t>((k * RS + rs) * d.n + c)] = read<T>(rb, (k * bb.nc + c) * RS + rs);
+      break;
+    case ConvPass::backward_weights:
+      // a[k][(n, p, q)] = dy[n][k][p][q]
+      for (std::int64_t k = 0; k < blk.nr; ++k)
+        for (std::int64_t n = 0; n < blk.nn; ++n)
+          for (std::int64_t pq = 0; pq < blk.ny * Q; ++pq)
+            a[static_cast<std::size_t>(k * d.k + n * blk.ny * Q + pq)] = read<T>(ra, (n * ab.nc + k) * blk.ny * Q + pq);
+      // b[(n, p, q)][(c, r, s)] = x[n][c][p*stride + r - pad][q*stride + s - pad]
+      for (std::int64_t n = 0; n < blk.nn; ++n)
+        for (std::int64_t p = 0; p < blk.ny; ++p)
+          for (std::int64_t q = 0; q < Q; ++q) {
+            T* row = b.data() + ((n * blk.ny + p) * Q + q) * d.n;
+            for (std::int64_t c = 0; c < blk.nc; ++c)
+              for (std::int64_t r = 0; r < s.r; ++r) {
+                const std::int64_t h = (blk.y0 + p) * s.stride + r - s.pad;
+                if (h < 0 || h >= s.h) continue;
+                for (std::int64_t t = 0; t < s.s; ++t) {
+                  const std::int64_t w = q * s.stride + t - s.pad;
+                  if (w < 0 || w >= s.w) continue;
+                  row[(c * s.r + r) * s.s + t] = read<T>(rb, ((n * bb.nc + c) * bb.nh + (h - bb.h0)) * bb.nw + w);
+                }
+              }
+          }
+      break;
+  }
+}
+
+namespace {
+
+// Where output (i, j) of a block sits in the block's output box (NCHW-dense).
+struct OutIndex {
+  ConvPass pass;
+  std::int64_t ny, nc, width, rs;  // spatial rows, columns, row width (Q or W), R*S
+  std::int64_t operator()(std::int64_t i, std::int64_t j) const {
+    if (pass == ConvPass::backward_weights) return i * nc * rs + j;
+    const std::int64_t n = i / (ny * width), yx = i % (ny * width);
+    return (n * nc + j) * ny * width + yx;
+  }
+};
+
+}  // namespace
+
+void GemmKernel::compute(const ConvBlock& blk, int in_slot, int out_slot, KernelEnv& env) {
+  SramBuffer& ifmap = *env.buffers.ifmap;
+  SramBuffer& filter = *env.buffers.filter;
+  SramBuffer& ofmap = *env.buffers.ofmap;
+  const GemmDims& d = blk.dims;
+  const std::uint64_t a_data_bytes = static_cast<std::uint64_t>(blk.a.numel()) * a_bytes();
+  const std::uint8_t* a_data = ifmap.at(ifmap.slot_base(in_slot), a_data_bytes);
+  const std::uint8_t* a_flags =
+      ops_.a.flagged ? ifmap.at(ifmap.slot_base(in_slot) + align8(a_data_bytes), static_cast<std::uint64_t>(blk.a.numel())) : nullptr;
+  const std::uint8_t* b_data =
+      filter.at(filter.slot_base(in_slot), static_cast<std::uint64_t>(blk.b.numel()) * dtype_bytes(ops_.b.data.type));
+  std::uint8_t* out = ofmap.at(ofmap.slot_base(out_slot), static_cast<std::uint64_t>(blk.out.numel()) * 4);
+  const OutIndex at{pass_, blk.ny, pass_ == ConvPass::backward_weights ? blk.nc : blk.nc,
+                    pass_ == ConvPass::backward_data ? shape_.w : shape_.q(), shape_.r * shape_.s};
+  const std::size_t M = static_cast<std::size_t>(d.m), N = static_cast<std::size_t>(d.n), K = static_cast<std::size_t>(d.k);
+
+  if (!integer_) {
+    std::vector<float> a, b;
+    gather(blk, a_data, nullptr, b_data, a, b);
+    std::vector<float> acc(N);
+    for (std::size_t i = 0; i < M; ++i) {
+      for (std::size_t j = 0; j < N; ++j) acc[j] = blk.first_reduction ? 0.0f : load_float(out, at(static_cast<std::int64_t>(i), static_cast<std::int64_t>(j)));
+      // Each output's sum runs in reduction order, one rounding per addition.
+      for (std::size_t kk = 0; kk < K; ++kk) {
+        const float av = a[i * K + kk];
+        const float* brow = b.data() + kk * N;
+        for (std::size_t j = 0; j < N; ++j) acc[j] = acc[j] + av * brow[j];
+      }
+      for (std::size_t j = 0; j < N; ++j) std::memcpy(out + 4 * at(static_cast<std::int64_t>(i), static_cast<std::int64_t>(j)), &acc[j], 4);
+    }
+    return;
+  }
+
+  std::vector<std::int32_t> a, b;
+  gather(blk, a_data, a_flags, b_data, a, b);
+  const int bits = config_.array.accumulator_bits;
+  // Saturation is to the symmetric range +-(2^(bits-1) - 1) (docs/NUMERICS.md §1, §5).
+  const std::int64_t acc_max = (std::int64_t{1} << (bits - 1)) - 1, acc_min = -acc_max;
+  std::uint64_t max_a = 0, max_b = 0;
+  for (std::int32_t v : a) max_a = std::max<std::uint64_t>(max_a, static_cast<std::uint64_t>(v < 0 ? -static_cast<std::int64_t>(v) : v));
+  for (std::int32_t v : b) max_b = std::max<std::uint64_t>(max_b, static_cast<std::uint64_t>(v < 0 ? -static_cast<std::int64_t>(v) : v));
+  const std::uint64_t psum_max = blk.first_reduction ? 0 : out_psum_max_[out_slot];
+  // When no partial sum can leave the accumulator's range the order of additions
+  // does not matter and 32-bit arithmetic is exact; otherwise every addition
+  // saturates (or wraps) in reduction order, as the array's adders do.
+  const unsigned __int128 bound = static_cast<unsigned __int128>(max_a) * max_b * K + psum_max;
+  const bool fast = bound <= static_cast<unsigned __int128>(acc_max);
+  std::uint64_t block_max = 0, saturations = 0;
+  std::vector<std::int64_t> acc(N);
+  for (std::size_t i = 0; i < M; ++i) {
+    for (std::size_t j = 0; j < N; ++j) {
+      std::int32_t v = 0;
+      if (!blk.first_reduction) std::memcpy(&v, out + 4 * at(static_cast<std::int64_t>(i), static_cast<std::int64_t>(j)), 4);
+      acc[j] = v;
+    }
+    if (fast) {
+      std::vector<std::int32_t> acc32(acc.begin(), acc.end());
+      for (std::size_t kk = 0; kk < K; ++kk) {
+        const std::int32_t av = a[i * K + kk];
+        if (av == 0) continue;
+        const std::int32_t* brow = b.data() + kk * N;
+        for (std::size_t j = 0; j < N; ++j) acc32[j] += av * brow[j];
+      }
+      std::copy(acc32.begin(), acc32.end(), acc.begin());
+    } else {
+      const bool saturate = config_.array.accumulator_saturates;
+      const std::uint64_t modulus_mask = bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+      for (std::size_t kk = 0; kk < K; ++kk) {
+        const std::int64_t av = a[i * K + kk];
+        const std::int32_t* brow = b.data() + kk * N;
+        for (std::size_t j = 0; j < N; ++j) {
+          std::int64_t s = acc[j] + av * brow[j];
+          if (s > acc_max || s < (saturate ? acc_min : acc_min - 1)) {
+            ++saturations;
+            if (saturate) {
+              s = s > acc_max ? acc_max : acc_min;
+            } else {  // two's complement wrap-around at `bits`
+              std::uint64_t u = static_cast<std::uint64_t>(s) & modulus_mask;
+              if (u >> (bits - 1)) u |= ~modulus_mask;
+              s = static_cast<std::int64_t>(u);
+            }
+          }
+          acc[j] = s;
+        }
+      }
+    }
+    for (std::size_t j = 0; j < N; ++j) {
+      const auto v = static_cast<std::int32_t>(acc[j]);
+      std::memcpy(out + 4 * at(static_cast<std::int64_t>(i), static_cast<std::int64_t>(j)), &v, 4);
+      block_max = std::max<std::uint64_t>(block_max, static_cast<std::uint64_t>(v < 0 ? -static_cast<std::int64_t>(v) : v));
+    }
+  }
+  out_psum_max_[out_slot] = block_max;
+  if (blk.last_reduction) max_abs_ = std::max(max_abs_, block_max);
+  env.events->accumulator_saturations += saturations;
+}
+
+}  // namespace qtsim::hw

@@ -1,0 +1,52 @@
+#pragma once
+// An on-chip SRAM buffer: capacity enforced, reads and writes counted in bytes.
+// The DMA and the units reach its storage directly (data moves at tile
+// granularity; the time it takes is annotated by the unit that moves it, and
+// its energy counted per byte). When double-buffered, the two halves alternate
+// between transfer and compute.
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+
+#include "models/hw/core/actions.hpp"
+#include "models/hw/core/hw_config.hpp"
+
+namespace qtsim::hw {
+
+class SramBuffer : public sc_core::sc_module {
+ public:
+  // `with_storage`: false in timing mode (no data is moved).
+  SramBuffer(sc_core::sc_module_name name, const SramSpec& spec, bool with_storage);
+
+  const SramSpec& spec() const { return spec_; }
+  // Bytes one slot (half of a double-buffered buffer) holds.
+  std::uint64_t slot_bytes() const { return spec_.usable_bytes(); }
+  std::uint64_t slot_base(int slot) const { return spec_.double_buffered ? static_cast<std::uint64_t>(slot & 1) * slot_bytes() : 0; }
+  // Pointer to `bytes` at `offset`; throws if the range leaves the buffer (a tile planner bug).
+  std::uint8_t* at(std::uint64_t offset, std::uint64_t bytes);
+  // Counts an access here and into the action counts of the work that made it.
+  void count_read(std::uint64_t bytes, ActionCounts& actions) {
+    read_bytes_ += bytes;
+    actions.add(read_action_, bytes);
+  }
+  void count_write(std::uint64_t bytes, ActionCounts& actions) {
+    write_bytes_ += bytes;
+    actions.add(write_action_, bytes);
+  }
+  std::uint64_t read_bytes() const { return read_bytes_; }
+  std::uint64_t write_bytes() const { return write_bytes_; }
+  // Checks that a tile of `bytes` fits one slot.
+  void check_fits(std::uint64_t bytes, const char* what) const;
+  // Bytes currently held (for the occupancy trace).
+  sc_core::sc_signal<std::uint64_t> occupancy;
+
+ private:
+  SramSpec spec_;
+  std::vector<std::uint8_t> storage_;
+  bool with_storage_;
+  Action read_action_, write_action_;
+  std::uint64_t read_bytes_ = 0, write_bytes_ = 0;
+};
+
+}  // namespace qtsim::hw
