@@ -11,12 +11,14 @@
 // gives the same cycles and counts as exact mode.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "models/hw/core/actions.hpp"
 #include "models/hw/core/hw_config.hpp"
 #include "models/hw/dma/dma_engine.hpp"
+#include "models/ref/quantizer.hpp"
 
 namespace qtsim::hw {
 
@@ -72,7 +74,7 @@ struct Buffers {
 // apart from the action counts, which never depend on data.
 struct NumericEvents {
   std::uint64_t accumulator_saturations = 0;
-  std::uint64_t quantizer_saturations = 0;
+  std::map<std::string, ref::QuantStats> paths;  // quantizations by data path (A, E, G, U, BN, ...)
 };
 
 // What a kernel sees of the accelerator.
