@@ -163,6 +163,11 @@ bool StreamKernel::next(Tile& tile, KernelEnv& env) {
     const std::uint64_t n = static_cast<std::uint64_t>(b.numel()), bytes = n * dtype_bytes(op.tensor.data.type);
     ch.boxes.push_back(b);
     const std::uint64_t data_at = base + data_offset_[i], flags_at = base + flags_offset_[i];
+    if (op.output && op.last_only && !ch.last) {
+      ch.data.push_back(nullptr);
+      ch.flags.push_back(nullptr);
+      continue;
+    }
     if (op.output) {
       tile.stores.push_back({DmaTransfer::Direction::to_dram, op.tensor.data, b, &buf, data_at});
       if (op.with_flags) tile.stores.push_back({DmaTransfer::Direction::to_dram, op.tensor.flags, b, &buf, flags_at});

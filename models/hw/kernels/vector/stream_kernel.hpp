@@ -11,7 +11,8 @@
 //   whole    the whole (small) tensor
 // Inputs are loaded, the unit computes, outputs are stored, double-buffered.
 // Derived kernels give each chunk's cycles and actions (never data-dependent)
-// and, in exact mode, its arithmetic.
+// and, in exact mode, its arithmetic. Chunk::data of a `last_only` output is
+// null except in the last chunk.
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -29,6 +30,9 @@ struct StreamOperand {
   OperandRole role = OperandRole::same;
   bool output = false;
   bool with_flags = false;  // also move the flag plane (flag-quantized errors)
+  // Output produced only by the last chunk (a reduction's result, kept in the
+  // unit's registers until then): stored once, after the last chunk.
+  bool last_only = false;
 };
 
 class StreamKernel : public Kernel {
