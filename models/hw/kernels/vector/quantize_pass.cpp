@@ -52,17 +52,16 @@ void QuantizePassKernel::finish(KernelEnv& env) {
 }
 
 void QuantizePassKernel::cost(const Chunk& chunk, Tile& tile) const {
-  const VectorUnitSpec& v = config().vector_unit;
   const auto n = static_cast<std::uint64_t>(chunk.elements);
   const int ops = ops_per_element();
   tile.actions.add(op_action(), n * static_cast<std::uint64_t>(ops));
   std::uint64_t cycles;
   if (pass_ == QuantizePass::max) {
     tile.actions.add(Action::vec_int_add, n);  // |v| compare into the running max
-    cycles = stream_cycles(chunk.elements, ops + 1, v.lanes);
+    cycles = stream_cycles(chunk.elements, ops + 1, unit_lanes());
   } else {
     tile.actions.add(Action::vec_shift_round, n);
-    cycles = stream_cycles(chunk.elements, ops + 1, v.lanes);
+    cycles = stream_cycles(chunk.elements, ops + 1, unit_lanes());
     if (target_.spec.rounding == ref::Rounding::stochastic) {
       tile.actions.add(Action::random_word, n);
       cycles = std::max(cycles, stream_cycles(chunk.elements, 1, config().random.lanes));

@@ -64,6 +64,11 @@ class StreamKernel : public Kernel {
   const Dims4& shape() const { return shape_; }
   const std::vector<StreamOperand>& operands() const { return operands_; }
   const HwConfig& config() const { return config_; }
+  // Lanes of the unit this kernel runs on (vector unit, or normalization unit
+  // for BN and Fixup scalar work): use this rather than a unit's spec directly.
+  int unit_lanes() const {
+    return label().unit == Unit::norm_unit ? config_.norm.lanes : config_.vector_unit.lanes;
+  }
   // Elementwise pass cycles: ceil(elements * ops / lanes) plus the pipeline latency.
   std::uint64_t stream_cycles(std::int64_t elements, int ops_per_element, int lanes) const;
   std::int64_t chunk_count() const { return count_; }
