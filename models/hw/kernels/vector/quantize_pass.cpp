@@ -53,8 +53,14 @@ void QuantizePassKernel::finish(KernelEnv& env) {
 
 void QuantizePassKernel::cost(const Chunk& chunk, Tile& tile) const {
   const auto n = static_cast<std::uint64_t>(chunk.elements);
-  const int ops = ops_per_element();
-  tile.actions.add(op_action(), n * static_cast<std::uint64_t>(ops));
+  ActionCounts per_element;
+  element_actions(per_element);
+  int ops = 0;
+  for (int a = 0; a < kActionCount; ++a) {
+    const std::uint64_t k = per_element[static_cast<Action>(a)];
+    tile.actions.add(static_cast<Action>(a), n * k);
+    ops += static_cast<int>(k);
+  }
   std::uint64_t cycles;
   if (pass_ == QuantizePass::max) {
     tile.actions.add(Action::vec_int_add, n);  // |v| compare into the running max

@@ -44,6 +44,12 @@ class QuantizePassKernel : public StreamKernel {
   // Vector-lane operations per element of producing the wide result, and their kind.
   virtual int ops_per_element() const = 0;
   virtual Action op_action() const { return Action::vec_int_add; }
+  // The actions of producing one element's wide result, for kernels whose lanes
+  // mix kinds (window adds and one multiply); by default ops_per_element() of
+  // op_action(). The pass's cycles count their total.
+  virtual void element_actions(ActionCounts& per_element) const {
+    per_element.add(op_action(), static_cast<std::uint64_t>(ops_per_element()));
+  }
   // Elements of the output per element of the iteration shape (1 for elementwise).
   QuantizePass pass() const { return pass_; }
   const QuantizeTarget& target() const { return target_; }
