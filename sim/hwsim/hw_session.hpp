@@ -1,0 +1,46 @@
+#pragma once
+// Runs training steps of a workload on the simulated accelerator: one SystemC
+// simulation in which the host loads the initial parameters, then for each step
+// lowers it to a program, writes the batch into DRAM, runs the program and (in
+// exact mode) reads back every recorded tensor. The initial parameters are the
+// reference's (same seed), as a host would initialise the accelerator.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "models/hw/core/hw_config.hpp"
+#include "models/hw/core/kernel.hpp"
+#include "models/ref/tensor_sink.hpp"
+#include "sim/data/dataset.hpp"
+#include "sim/hwsim/run_stats.hpp"
+#include "sim/workload/workload.hpp"
+
+namespace qtsim::hwsim {
+
+struct SessionOptions {
+  hw::ExecMode mode = hw::ExecMode::exact;
+  std::int64_t steps = 1;
+  std::string vcd_path;        // unit-busy and buffer-occupancy trace ("" for none)
+  bool progress = false;       // progress on stderr
+};
+
+struct StepOutcome {
+  std::int64_t step = 0;
+  double loss = 0.0;           // exact mode
+  std::int64_t correct = 0;
+  std::uint64_t cycles = 0;
+  hw::NumericEvents events;    // this step's saturations and faults
+};
+
+// Called after each step; `tensors` receives every recorded tensor (exact mode).
+using StepDone = std::function<void(const StepOutcome&)>;
+
+// `data` may be null in timing mode (no values are moved). `sink`, if given,
+// receives the step's tensors (exact mode) before `done` is called.
+void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
+                     const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done);
+
+// DRAM bytes a step of this workload needs on this hardware (for the memory guard).
+std::uint64_t dram_bytes_needed(const workload::Workload& w, const hw::HwConfig& config);
+
+}  // namespace qtsim::hwsim
