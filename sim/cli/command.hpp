@@ -11,5 +11,7 @@ using Args = std::vector<std::string>;  // the arguments after the verb
 int run_train(const Args& args);
 int run_scheme(const Args& args);
 int run_check(const Args& args);
+int run_simulate(const Args& args);
+int run_validate(const Args& args);
 
 }  // namespace qtsim::cli

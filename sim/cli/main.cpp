@@ -18,6 +18,10 @@ const char* kUsage =
     "usage: qtsim VERB [arguments] [--help]\n"
     "verbs:\n"
     "  train WORKLOAD      train with the bit-exact reference (loss, accuracy, checkpoint, dumps)\n"
+    "  simulate WORKLOAD --hw HW --out DIR\n"
+    "                      run training steps on the simulated accelerator (cycles, stalls, action counts)\n"
+    "  validate WORKLOAD --hw HW --steps N\n"
+    "                      compare every tensor the hardware computes with the reference's\n"
     "  check WORKLOAD      check a workload file and print its expanded network\n"
     "  scheme [NAME]       list the scheme presets, or print one as JSON\n";
 
@@ -39,8 +43,10 @@ int main(int argc, char** argv) {
   try {
     if (verb == "train") return cli::run_train(args);
     if (verb == "check") return cli::run_check(args);
+    if (verb == "simulate") return cli::run_simulate(args);
+    if (verb == "validate") return cli::run_validate(args);
     if (verb == "scheme") return cli::run_scheme(args);
-    const std::string guess = input::did_you_mean(verb, {"train", "check", "scheme"});
+    const std::string guess = input::did_you_mean(verb, {"train", "simulate", "validate", "check", "scheme"});
     std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
     return input::kExitBadInput;
   } catch (const input::InputError& e) {

@@ -119,8 +119,8 @@ void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, co
           if (sink)
             for (const lower::RecordedTensor& r : program.records) read_back(a, r, *sink);
         }
-        if (done) done(o);
         progress.update(s + 1);
+        if (done && !done(o)) break;
       }
       progress.finish();
     } catch (...) {

@@ -32,8 +32,9 @@ struct StepOutcome {
   hw::NumericEvents events;    // this step's saturations and faults
 };
 
-// Called after each step; `tensors` receives every recorded tensor (exact mode).
-using StepDone = std::function<void(const StepOutcome&)>;
+// Called after each step (after `sink` received the step's tensors); returning
+// false stops the run after this step.
+using StepDone = std::function<bool(const StepOutcome&)>;
 
 // `data` may be null in timing mode (no values are moved). `sink`, if given,
 // receives the step's tensors (exact mode) before `done` is called.

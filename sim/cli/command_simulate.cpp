@@ -1,0 +1,68 @@
+// qtsim simulate WORKLOAD --hw HW [--steps N] [--mode exact|timing] --out DIR [--trace FILE.vcd]
+// qtsim simulate --scalesim-cfg FILE --topology FILE.csv --out DIR
+#include <fmt/format.h>
+#include <iostream>
+
+#include "command.hpp"
+#include "options.hpp"
+#include "sim/cli/hw_run_setup.hpp"
+#include "sim/hwsim/hw_session.hpp"
+#include "sim/hwsim/simulation_outputs.hpp"
+#include "sim/input/diagnostic.hpp"
+#include "sim/scalesim/scalesim_runner.hpp"
+
+namespace qtsim::cli {
+
+int run_simulate(const Args& args) {
+  po::options_description opts("simulate options");
+  opts.add_options()
+      ("hw", po::value<std::string>(), "hardware configuration (workloads/hw/*.json)")
+      ("steps", po::value<std::int64_t>(), "training steps to simulate (default 1)")
+      ("mode", po::value<std::string>()->default_value("exact"), "exact (moves and computes the data) or timing (counts only)")
+      ("out", po::value<std::string>(), "output directory for stats.json and the CSV files")
+      ("trace", po::value<std::string>(), "write unit-busy and buffer-occupancy signals to this VCD file")
+      ("seed", po::value<std::uint32_t>(), "override training.seed")
+      ("scheme", po::value<std::string>(), "override the scheme with a preset")
+      ("max-memory", po::value<std::string>(), "refuse exact runs needing more DRAM model memory than this (e.g. 8G; default half of RAM)")
+      ("scalesim-cfg", po::value<std::string>(), "SCALE-Sim configuration file (instead of a workload)")
+      ("topology", po::value<std::string>(), "SCALE-Sim topology CSV (with --scalesim-cfg)")
+      ("no-progress", "no progress line on stderr");
+  const ParsedOptions p = parse_options(args, opts, {"workload"},
+                                        "usage: qtsim simulate WORKLOAD.json --hw HW.json --out DIR [options]\n"
+                                        "       qtsim simulate --scalesim-cfg CFG --topology TOPOLOGY.csv --out DIR\n"
+                                        "Runs training steps of the workload on the simulated accelerator and writes its statistics.");
+  if (p.help) return 0;
+  const auto& v = p.values;
+  if (!v.count("out")) throw input::InputError(input::Diagnostic{"command line", "--out", "an output directory", "nothing", ""});
+  if (v.count("scalesim-cfg") || v.count("topology")) {
+    if (!v.count("scalesim-cfg") || !v.count("topology"))
+      throw input::InputError(input::Diagnostic{"command line", v.count("topology") ? "--scalesim-cfg" : "--topology",
+                                                "both --scalesim-cfg and --topology", "only one of them", ""});
+    scalesim::ScaleSimOptions so;
+    so.config_path = v["scalesim-cfg"].as<std::string>();
+    so.topology_path = v["topology"].as<std::string>();
+    so.out_dir = v["out"].as<std::string>();
+    return scalesim::run_scalesim(so, std::cout);
+  }
+  HwRunSetup setup = prepare_hw_run(v, "simulate");
+  hwsim::RunStats stats(setup.config);
+  std::vector<hwsim::StepOutcome> steps;
+  hwsim::run_on_hardware(setup.workload, setup.config, setup.session, setup.data ? &*setup.data : nullptr, stats, nullptr,
+                         [&](const hwsim::StepOutcome& o) {
+                           steps.push_back(o);
+                           return true;
+                         });
+  const hwsim::SimulationOutputs out{setup.workload, setup.config, setup.hw_document, setup.session, stats, steps};
+  hwsim::write_simulation_outputs(out, v["out"].as<std::string>());
+  const hwsim::Totals t = stats.total();
+  std::cout << fmt::format("simulated {} step(s) of {} ({}) on {} in {} mode: {} cycles ({:.3f} ms at {} MHz), "
+                           "{} stall cycles, array utilization {:.1f}%\n",
+                           setup.session.steps, setup.workload.name, setup.workload.scheme.name, setup.config.name,
+                           setup.session.mode == hw::ExecMode::exact ? "exact" : "timing", t.cycles,
+                           static_cast<double>(t.cycles) * setup.config.cycle_ns() * 1e-6, setup.config.clock_mhz,
+                           t.stall_cycles(), 100.0 * stats.array_utilization(t));
+  std::cout << fmt::format("outputs in {}\n", v["out"].as<std::string>());
+  return 0;
+}
+
+}  // namespace qtsim::cli

@@ -1,0 +1,109 @@
+// qtsim validate WORKLOAD --hw HW --steps N: the hardware against the reference, tensor by tensor.
+#include <fmt/format.h>
+#include <iostream>
+
+#include "command.hpp"
+#include "hw_run_setup.hpp"
+#include "models/ref/model.hpp"
+#include "options.hpp"
+#include "sim/hwsim/captured_tensors.hpp"
+#include "sim/hwsim/step_feed.hpp"
+#include "sim/hwsim/tensor_compare.hpp"
+#include "sim/input/diagnostic.hpp"
+#include "sim/util/atomic_file.hpp"
+
+namespace qtsim::cli {
+
+namespace {
+
+std::string layer_of(const std::string& tensor) {
+  const auto slash = tensor.find('/');
+  return slash == std::string::npos ? tensor : tensor.substr(0, slash);
+}
+
+std::string result_text(const hwsim::TensorComparison& c) {
+  if (!c.ok) return fmt::format("MISMATCH ({} of {} elements)", c.mismatches, c.elements);
+  if (c.kind == "float32") return c.max_ulp == 0 ? "identical" : fmt::format("within tolerance (max {} ulp)", c.max_ulp);
+  return "exact";
+}
+
+}  // namespace
+
+int run_validate(const Args& args) {
+  po::options_description opts("validate options");
+  opts.add_options()
+      ("hw", po::value<std::string>(), "hardware configuration (workloads/hw/*.json)")
+      ("steps", po::value<std::int64_t>(), "training steps to compare (default 1)")
+      ("seed", po::value<std::uint32_t>(), "override training.seed")
+      ("scheme", po::value<std::string>(), "override the scheme with a preset")
+      ("rtol", po::value<double>(), "float tensors: relative tolerance (default 1e-4)")
+      ("max-memory", po::value<std::string>(), "refuse runs needing more DRAM model memory than this (default half of RAM)")
+      ("out", po::value<std::string>(), "also write validation.json to this directory")
+      ("quiet", "print only step summaries and mismatches")
+      ("no-progress", "no progress line on stderr");
+  const ParsedOptions p = parse_options(args, opts, {"workload"},
+                                        "usage: qtsim validate WORKLOAD.json --hw HW.json [--steps N]\n"
+                                        "Runs the reference and the hardware on the same data and seed and compares every "
+                                        "tensor of every step:\nintegers exactly, floats within a tolerance. Exit code 1 on a mismatch.");
+  if (p.help) return 0;
+  const auto& v = p.values;
+  HwRunSetup setup = prepare_hw_run(v, "validate");
+  hwsim::FloatTolerance tol;
+  if (v.count("rtol")) {
+    tol.rtol = v["rtol"].as<double>();
+    if (!(tol.rtol >= 0.0 && tol.rtol < 1.0))
+      throw input::InputError(input::Diagnostic{"command line", "--rtol", "a number in [0, 1)", fmt::format("{}", tol.rtol), ""});
+  }
+  const bool quiet = v.count("quiet") > 0;
+  const workload::Workload& w = setup.workload;
+  ref::Model reference(w.network, w.scheme, w.training.seed);
+  const hwsim::StepFeed feed(w, *setup.data);
+  hwsim::CapturedTensors hw_tensors, ref_tensors;
+  hwsim::RunStats stats(setup.config);
+  nlohmann::ordered_json report = nlohmann::ordered_json::array();
+  bool failed = false;
+  std::cout << fmt::format("validating {} ({}) on {}: {} step(s) of batch {}\n", w.name, w.scheme.name, setup.config.name,
+                           setup.session.steps, w.training.batch_size);
+  hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
+    const data::Batch b = feed.batch(o.step);
+    ref_tensors.clear();
+    reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
+    const auto rows = hwsim::compare_step(ref_tensors, hw_tensors, tol);
+    hw_tensors.clear();
+    std::size_t exact = 0, close = 0, bad = 0;
+    nlohmann::ordered_json step_rows = nlohmann::ordered_json::array();
+    for (const auto& c : rows) {
+      (c.ok ? (c.kind == "float32" ? close : exact) : bad) += 1;
+      if (!quiet || !c.ok)
+        std::cout << fmt::format("  step {:<3} {:<44} {:<18} {:>10}  {}\n", o.step, c.name, c.kind, c.elements, result_text(c));
+      nlohmann::ordered_json r{{"tensor", c.name}, {"kind", c.kind}, {"elements", c.elements}, {"ok", c.ok}};
+      if (c.kind == "float32") r["max_ulp"] = c.max_ulp, r["max_abs_diff"] = c.max_abs_diff;
+      if (c.first) r["first_mismatch"] = {{"index", c.first->index}, {"at", c.first->where}, {"hardware", c.first->hw}, {"reference", c.first->ref}, {"what", c.first->what}};
+      step_rows.push_back(r);
+    }
+    report.push_back({{"step", o.step}, {"tensors", step_rows}});
+    std::cout << fmt::format("step {}: {} tensors: {} integer exact, {} float within tolerance, {} mismatched; "
+                             "{} cycles\n", o.step, rows.size(), exact, close, bad, o.cycles);
+    for (const auto& c : rows)
+      if (!c.ok) {
+        std::cout << fmt::format("MISMATCH at step {}, layer {}, tensor {}, index {} {}: hardware {}, reference {} ({})\n",
+                                 o.step, layer_of(c.name), c.name, c.first->index, c.first->where, c.first->hw, c.first->ref,
+                                 c.first->what);
+        failed = true;
+        break;
+      }
+    return !failed;
+  });
+  if (v.count("out")) {
+    const std::filesystem::path dir = v["out"].as<std::string>();
+    util::ensure_directory(dir);
+    nlohmann::ordered_json doc{{"format", "qtsim-validation"}, {"version", 1}, {"workload", w.name},
+                               {"scheme", w.scheme.name},     {"hardware", setup.config.name}, {"passed", !failed},
+                               {"tolerance", {{"rtol", tol.rtol}, {"atol_fraction", tol.atol_fraction}}}, {"steps", report}};
+    util::write_file_atomic(dir / "validation.json", doc.dump(1) + "\n");
+  }
+  std::cout << (failed ? "validation FAILED\n" : "validation passed\n");
+  return failed ? 1 : 0;
+}
+
+}  // namespace qtsim::cli

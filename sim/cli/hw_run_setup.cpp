@@ -1,0 +1,80 @@
+#include "hw_run_setup.hpp"
+
+#include <unistd.h>
+
+#include <cctype>
+#include <fmt/format.h>
+
+#include "sim/hwconfig/hw_config_loader.hpp"
+#include "sim/input/diagnostic.hpp"
+#include "sim/train/trainer.hpp"
+#include "workload_overrides.hpp"
+
+namespace qtsim::cli {
+
+std::uint64_t parse_bytes(const std::string& text, const char* option) {
+  std::size_t i = 0;
+  std::uint64_t value = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && value < (std::uint64_t{1} << 50))
+    value = value * 10 + static_cast<std::uint64_t>(text[i++] - '0');
+  std::uint64_t unit = 1;
+  if (i < text.size()) {
+    switch (std::toupper(static_cast<unsigned char>(text[i]))) {
+      case 'K': unit = 1ull << 10; break;
+      case 'M': unit = 1ull << 20; break;
+      case 'G': unit = 1ull << 30; break;
+      case 'T': unit = 1ull << 40; break;
+      default: unit = 0;
+    }
+    ++i;
+  }
+  if (i == 0 || unit == 0 || i != text.size() || value == 0)
+    throw input::InputError(input::Diagnostic{"command line", option, "a size in bytes such as 512M or 8G", "\"" + text + "\"", ""});
+  return value * unit;
+}
+
+namespace {
+
+std::uint64_t physical_memory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(size) : (8ull << 30);
+}
+
+}  // namespace
+
+HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
+  input::DiagnosticList diags("command line");
+  if (!v.count("workload")) diags.add("WORKLOAD", "a workload file (workloads/*.json)", "nothing");
+  if (!v.count("hw")) diags.add("--hw", "a hardware configuration (workloads/hw/*.json)", "nothing");
+  const std::string mode = v.count("mode") ? v["mode"].as<std::string>() : "exact";
+  if (mode != "exact" && mode != "timing") diags.add("--mode", "exact or timing", "\"" + mode + "\"");
+  diags.throw_if_any();
+
+  WorkloadOverrides overrides;
+  if (v.count("seed")) overrides.seed = v["seed"].as<std::uint32_t>();
+  if (v.count("scheme")) overrides.scheme = v["scheme"].as<std::string>();
+  if (v.count("steps")) overrides.steps = v["steps"].as<std::int64_t>();
+  HwRunSetup s{load_with_overrides(v["workload"].as<std::string>(), overrides), {}, {}, {}, std::nullopt};
+  const std::string hw_path = v["hw"].as<std::string>();
+  s.config = hwconfig::load_hw_config(hw_path);
+  s.hw_document = hwconfig::load_hw_config_json(hw_path);
+  s.session.mode = mode == "timing" ? hw::ExecMode::timing : hw::ExecMode::exact;
+  s.session.steps = overrides.steps.value_or(1);
+  if (v.count("trace")) s.session.vcd_path = v["trace"].as<std::string>();
+  s.session.progress = !v.count("no-progress");
+  if (s.session.mode == hw::ExecMode::exact) {
+    const std::uint64_t limit = v.count("max-memory") ? parse_bytes(v["max-memory"].as<std::string>(), "--max-memory")
+                                                      : physical_memory() / 2;
+    const std::uint64_t need = hwsim::dram_bytes_needed(s.workload, s.config);
+    if (need > limit)
+      throw input::InputError(input::Diagnostic{
+          "command line", "--max-memory",
+          fmt::format("an exact {} of {} to fit in {:.1f} GiB (raise --max-memory, lower the batch, or use --mode timing)",
+                      verb, s.workload.name, static_cast<double>(limit) / (1ull << 30)),
+          fmt::format("{:.1f} GiB of DRAM model per step", static_cast<double>(need) / (1ull << 30)), ""});
+    s.data = train::load_data(s.workload);
+  }
+  return s;
+}
+
+}  // namespace qtsim::cli
