@@ -43,8 +43,6 @@ int main(int argc, char** argv) {
   try {
     if (verb == "train") return cli::run_train(args);
     if (verb == "check") return cli::run_check(args);
-    if (verb == "simulate") return cli::run_simulate(args);
-    if (verb == "validate") return cli::run_validate(args);
     if (verb == "scheme") return cli::run_scheme(args);
     const std::string guess = input::did_you_mean(verb, {"train", "simulate", "validate", "check", "scheme"});
     std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
