@@ -29,7 +29,7 @@ int AlignedSumKernel::wide_exp(KernelEnv& env) const {
   int e = 0;
   for (int k = 0; k < count_; ++k) {
     const HwTensor& t = operands()[static_cast<std::size_t>(k)].tensor;
-    const int f = finest_exponent(t, static_cast<int>((*env.regs)[t.exp_reg]));
+    const int f = WidenLane::finest(t, static_cast<int>((*env.regs)[t.exp_reg]));
     e = k == 0 ? f : std::min(e, f);
   }
   return e;

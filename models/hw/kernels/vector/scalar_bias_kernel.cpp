@@ -24,7 +24,7 @@ Action ScalarBiasKernel::op_action() const {
 int ScalarBiasKernel::wide_exp(KernelEnv& env) const {
   const HwTensor& x = operands()[0].tensor;
   const HwTensor& b = operands()[1].tensor;
-  return std::min(finest_exponent(x, static_cast<int>((*env.regs)[x.exp_reg])), static_cast<int>((*env.regs)[b.exp_reg]));
+  return std::min(WidenLane::finest(x, static_cast<int>((*env.regs)[x.exp_reg])), static_cast<int>((*env.regs)[b.exp_reg]));
 }
 
 void ScalarBiasKernel::wide_values(const Chunk& chunk, KernelEnv& env, std::int64_t* out) const {

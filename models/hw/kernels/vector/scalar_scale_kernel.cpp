@@ -23,14 +23,14 @@ Action ScalarScaleKernel::op_action() const {
 int ScalarScaleKernel::wide_exp(KernelEnv& env) const {
   const HwTensor& x = operands()[0].tensor;
   const HwTensor& m = operands()[1].tensor;
-  return finest_exponent(x, static_cast<int>((*env.regs)[x.exp_reg])) + static_cast<int>((*env.regs)[m.exp_reg]);
+  return WidenLane::finest(x, static_cast<int>((*env.regs)[x.exp_reg])) + static_cast<int>((*env.regs)[m.exp_reg]);
 }
 
 void ScalarScaleKernel::wide_values(const Chunk& chunk, KernelEnv& env, std::int64_t* out) const {
   const HwTensor& x = operands()[0].tensor;
   const HwTensor& m = operands()[1].tensor;
   const int ex = static_cast<int>((*env.regs)[x.exp_reg]);
-  const WidenLane widen_x(x, ex, finest_exponent(x, ex));
+  const WidenLane widen_x(x, ex, WidenLane::finest(x, ex));
   const std::int64_t mq = load_element(chunk.data[1], m.data.type, 0);
   for (std::int64_t i = 0; i < chunk.elements; ++i) out[i] = widen_x(chunk.data[0], chunk.flags[0], i) * mq;
 }

@@ -32,7 +32,7 @@ SumReductionKernel::SumReductionKernel(KernelLabel label, SumOf what, const HwTe
 int SumReductionKernel::result_exp(KernelEnv& env) const {
   auto finest = [&](std::size_t k) {
     const HwTensor& t = operands()[k].tensor;
-    return finest_exponent(t, static_cast<int>((*env.regs)[t.exp_reg]));
+    return WidenLane::finest(t, static_cast<int>((*env.regs)[t.exp_reg]));
   };
   return what_ == SumOf::product ? finest(0) + finest(1) : finest(0);
 }
@@ -67,10 +67,10 @@ void SumReductionKernel::cost(const Chunk& chunk, Tile& tile) const {
 
 void SumReductionKernel::compute(const Chunk& chunk, KernelEnv& env) {
   const int e_dy = static_cast<int>((*env.regs)[operands()[0].tensor.exp_reg]);
-  const WidenLane dy(operands()[0].tensor, e_dy, finest_exponent(operands()[0].tensor, e_dy));
+  const WidenLane dy(operands()[0].tensor, e_dy, WidenLane::finest(operands()[0].tensor, e_dy));
   if (what_ == SumOf::product) {
     const int e_x = static_cast<int>((*env.regs)[operands()[1].tensor.exp_reg]);
-    const WidenLane x(operands()[1].tensor, e_x, finest_exponent(operands()[1].tensor, e_x));
+    const WidenLane x(operands()[1].tensor, e_x, WidenLane::finest(operands()[1].tensor, e_x));
     for (std::int64_t i = 0; i < chunk.elements; ++i)
       acc_[0] += static_cast<std::uint64_t>(dy(chunk.data[0], chunk.flags[0], i) * x(chunk.data[1], chunk.flags[1], i));
   } else if (what_ == SumOf::all) {

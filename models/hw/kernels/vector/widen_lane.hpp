@@ -13,11 +13,11 @@
 
 namespace qtsim::hw {
 
-// Finest element exponent of a tensor whose exponent register holds `exp`.
-inline int finest_exponent(const HwTensor& t, int exp) { return t.flagged ? exp - t.flag_shift : exp; }
-
 // Widening of one operand's elements onto a grid `target` <= its finest exponent.
 struct WidenLane {
+  // Finest element exponent of a tensor whose exponent register holds `exp`.
+  static int finest(const HwTensor& t, int exp) { return t.flagged ? exp - t.flag_shift : exp; }
+
   DType type = DType::i8;
   int shift = 0;       // exp - target, for unflagged elements
   int flag_shift = 0;  // flagged elements shift this much less
