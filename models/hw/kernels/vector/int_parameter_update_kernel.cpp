@@ -1,0 +1,86 @@
+#include "int_parameter_update_kernel.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/hw/kernels/vector/lane_access.hpp"
+
+namespace qtsim::hw {
+
+std::vector<StreamOperand> IntParameterUpdateKernel::operands_of(const IntUpdateTensors& t) {
+  std::vector<StreamOperand> ops{{t.direction, OperandRole::same, false, t.direction.flagged},
+                                 {t.master, OperandRole::same, false, false},
+                                 {t.update, OperandRole::same, true, false},
+                                 {t.master_out, OperandRole::same, true, false}};
+  if (t.weights_out) ops.push_back({*t.weights_out, OperandRole::same, true, false});
+  return ops;
+}
+
+IntParameterUpdateKernel::IntParameterUpdateKernel(KernelLabel label, const IntUpdateTensors& tensors, int lr_reg,
+                                                   int lr_frac_bits, ref::Rounding rounding,
+                                                   const ref::RandomStream& update_random, const HwConfig& config)
+    : StreamKernel(std::move(label), tensors.master.data.dims, Chunking::flat, operands_of(tensors), config),
+      t_(tensors), lr_reg_(lr_reg), lr_frac_bits_(lr_frac_bits), rounding_(rounding), random_(update_random) {
+  if (t_.direction.is_float() || t_.master.is_float() || t_.master.flagged)
+    throw std::invalid_argument("integer update of '" + t_.master.data.name + "': integer tensors expected");
+  if (t_.master_out.bits != t_.master.bits || (t_.weights_out && t_.weights_out->bits > t_.master.bits))
+    throw std::invalid_argument("integer update of '" + t_.master.data.name + "': widths of M, M' and W' disagree");
+}
+
+void IntParameterUpdateKernel::start(KernelEnv& env) {
+  StreamKernel::start(env);
+  stats_ = {};
+  if (!env.exact()) return;
+  ScalarRegs& r = *env.regs;
+  const int e_dir = finest_exponent(t_.direction, static_cast<int>(r[t_.direction.exp_reg]));
+  const int e_m = static_cast<int>(r[t_.master.exp_reg]);
+  lr_int_ = r[lr_reg_];
+  plan_ = plan_requant({ref::QuantizerKind::direct, t_.update.bits, rounding_, e_m}, 0, e_dir - lr_frac_bits_);
+  weight_drop_ = t_.weights_out ? t_.master.bits - t_.weights_out->bits : 0;
+  r[t_.update.exp_reg] = e_m;
+  r[t_.master_out.exp_reg] = e_m;
+  if (t_.weights_out) r[t_.weights_out->exp_reg] = e_m + weight_drop_;
+}
+
+void IntParameterUpdateKernel::finish(KernelEnv& env) {
+  if (!env.exact()) return;
+  stats_.shift = plan_.shift;
+  ref::QuantStats& path = env.events->paths[label().path];
+  path.add(stats_);
+  path.shift = stats_.shift;
+}
+
+void IntParameterUpdateKernel::cost(const Chunk& chunk, Tile& tile) const {
+  const auto n = static_cast<std::uint64_t>(chunk.elements);
+  const bool weights = t_.weights_out.has_value();
+  tile.actions.add(Action::vec_int_mul, n);
+  tile.actions.add(Action::vec_shift_round, n * (weights ? 2 : 1));
+  tile.actions.add(Action::vec_int_add, n);
+  tile.cycles = stream_cycles(chunk.elements, weights ? 4 : 3, unit_lanes());
+  if (rounding_ == ref::Rounding::stochastic) {
+    tile.actions.add(Action::random_word, n);
+    tile.cycles = std::max(tile.cycles, stream_cycles(chunk.elements, 1, config().random.lanes));
+  }
+}
+
+void IntParameterUpdateKernel::compute(const Chunk& chunk, KernelEnv&) {
+  const HwTensor& dir = operands()[0].tensor;
+  const DType mt = t_.master.data.type, ut = t_.update.data.type, mot = t_.master_out.data.type;
+  const bool stochastic = rounding_ == ref::Rounding::stochastic;
+  stats_.elements += static_cast<std::uint64_t>(chunk.elements);
+  for (std::int64_t i = 0; i < chunk.elements; ++i) {
+    const std::int64_t step = widened_element(chunk.data[0], chunk.flags[0], dir.data.type, dir.flag_shift, i) * lr_int_;
+    const std::uint32_t word = stochastic ? random_.word(static_cast<std::uint64_t>(chunk.flat_index(shape(), i))) : 0U;
+    bool flag = false;
+    const std::int64_t delta = requant_element(step, plan_, word, &flag, &stats_.saturated);
+    const std::int64_t m = ref::saturate(load_element(chunk.data[1], mt, i) - delta, t_.master.bits, &stats_.saturated);
+    store_element(chunk.data[2], ut, i, delta);
+    store_element(chunk.data[3], mot, i, m);
+    if (t_.weights_out)
+      store_element(chunk.data[4], t_.weights_out->data.type, i,
+                    ref::saturate(ref::round_shift(m, weight_drop_, ref::Rounding::nearest), t_.weights_out->bits,
+                                  &stats_.saturated));
+  }
+}
+
+}  // namespace qtsim::hw

@@ -1,0 +1,59 @@
+#include "maxpool_backward_kernel.hpp"
+
+#include <stdexcept>
+
+#include "models/hw/kernels/vector/lane_access.hpp"
+
+namespace qtsim::hw {
+
+namespace {
+
+std::vector<StreamOperand> operands_of(const HwTensor& dy, const HwTensor& argmax) {
+  return {{dy, OperandRole::planes, false, dy.flagged}, {argmax, OperandRole::planes, false, false}};
+}
+
+}  // namespace
+
+MaxPoolBackwardKernel::MaxPoolBackwardKernel(KernelLabel label, const HwTensor& dy, const HwTensor& argmax,
+                                             const Dims4& x_dims, const PoolWindow& window, QuantizePass pass,
+                                             QuantizeTarget target, const HwConfig& config)
+    : QuantizePassKernel(std::move(label), x_dims, Chunking::planes_by_image, operands_of(dy, argmax), pass,
+                         std::move(target), config),
+      window_(window), out_(window.output_dims(x_dims)), candidates_(window.candidates(out_)), dy_reg_(dy.exp_reg) {
+  if (!(dy.data.dims == out_) || !(argmax.data.dims == out_) || argmax.data.type != window.argmax_dtype())
+    throw std::invalid_argument("max-pool backward: dy " + dy.data.dims.str() + " / argmax " + argmax.data.dims.str() +
+                                " do not match the pooled dims " + out_.str() + " of " + x_dims.str());
+  if (dy.is_float()) throw std::invalid_argument("max-pool backward: integer kernel given a float32 dy");
+}
+
+int MaxPoolBackwardKernel::wide_exp(KernelEnv& env) const {
+  return finest_exponent(operands()[0].tensor, static_cast<int>((*env.regs)[dy_reg_]));
+}
+
+void MaxPoolBackwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int64_t* out) const {
+  const HwTensor& dy = operands()[0].tensor;
+  const DType at = operands()[1].tensor.data.type;
+  const Dims4& in = shape();
+  const std::int64_t in_plane = in.h * in.w, out_plane = out_.h * out_.w;
+  const std::int64_t planes = chunk.box.nn * chunk.box.nc;
+  for (std::int64_t p = 0; p < planes; ++p)
+    for (std::int64_t h = 0; h < in.h; ++h) {
+      std::int64_t oh_lo, oh_hi;
+      window_.containing(h, window_.kernel_h, out_.h, oh_lo, oh_hi);
+      for (std::int64_t w = 0; w < in.w; ++w) {
+        std::int64_t ow_lo, ow_hi;
+        window_.containing(w, window_.kernel_w, out_.w, ow_lo, ow_hi);
+        std::int64_t sum = 0;
+        for (std::int64_t oh = oh_lo; oh <= oh_hi; ++oh)
+          for (std::int64_t ow = ow_lo; ow <= ow_hi; ++ow) {
+            const std::int64_t o = p * out_plane + oh * out_.w + ow;
+            const std::int64_t offset = (h - window_.start(oh)) * window_.kernel_w + (w - window_.start(ow));
+            if (load_element(chunk.data[1], at, o) == offset)
+              sum += widened_element(chunk.data[0], chunk.flags[0], dy.data.type, dy.flag_shift, o);
+          }
+        out[p * in_plane + h * in.w + w] = sum;
+      }
+    }
+}
+
+}  // namespace qtsim::hw

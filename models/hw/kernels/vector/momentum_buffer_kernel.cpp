@@ -1,0 +1,51 @@
+#include "momentum_buffer_kernel.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/hw/kernels/vector/lane_access.hpp"
+
+namespace qtsim::hw {
+
+MomentumBufferKernel::MomentumBufferKernel(KernelLabel label, const HwTensor& velocity, const HwTensor& grad,
+                                           int coefficient_int, int coefficient_frac, QuantizePass pass,
+                                           QuantizeTarget target, const HwConfig& config)
+    : QuantizePassKernel(std::move(label), velocity.data.dims, Chunking::flat,
+                         {{velocity, OperandRole::same, false, false}, {grad, OperandRole::same, false, grad.flagged}},
+                         pass, std::move(target), config),
+      coefficient_int_(coefficient_int), coefficient_frac_(coefficient_frac), v_reg_(velocity.exp_reg),
+      g_reg_(grad.exp_reg) {
+  if (velocity.is_float() || grad.is_float() || velocity.flagged)
+    throw std::invalid_argument("momentum buffer: integer, unflagged buffer and integer gradient expected");
+  if (grad.data.dims.numel() != velocity.data.dims.numel())
+    throw std::invalid_argument("momentum buffer: gradient " + grad.data.dims.str() + " vs buffer " +
+                                velocity.data.dims.str());
+}
+
+void MomentumBufferKernel::start(KernelEnv& env) {
+  if (env.exact()) {
+    const int scaled = static_cast<int>((*env.regs)[v_reg_]) - coefficient_frac_;  // mu * V
+    const int g = finest_exponent(operands()[1].tensor, static_cast<int>((*env.regs)[g_reg_]));
+    exp_ = std::min(scaled, g);
+    v_shift_ = scaled - exp_;
+    g_shift_ = g - exp_;
+  }
+  QuantizePassKernel::start(env);  // may overwrite V's register (in place) after the latch above
+}
+
+void MomentumBufferKernel::element_actions(ActionCounts& per_element) const {
+  per_element.add(Action::vec_int_mul, 1);
+  per_element.add(Action::vec_int_add, 1);
+}
+
+void MomentumBufferKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int64_t* out) const {
+  const HwTensor& v = operands()[0].tensor;
+  const HwTensor& g = operands()[1].tensor;
+  for (std::int64_t i = 0; i < chunk.elements; ++i) {
+    const std::int64_t scaled = load_element(chunk.data[0], v.data.type, i) * coefficient_int_;
+    const std::int64_t grad = widened_element(chunk.data[1], chunk.flags[1], g.data.type, g.flag_shift, i);
+    out[i] = ref::left_shift_saturating(scaled, v_shift_) + ref::left_shift_saturating(grad, g_shift_);
+  }
+}
+
+}  // namespace qtsim::hw

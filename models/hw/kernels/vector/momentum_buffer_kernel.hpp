@@ -1,0 +1,37 @@
+#pragma once
+// The integer optimizer's momentum buffer on the vector unit (docs/NUMERICS.md
+// §7, step 2): V <- shift(k_V)(mu * V + g), mu = mu_int * 2^-mu_frac, the sum
+// exact and aligned to the finer of the two exponents, then the momentum
+// quantizer (QuantizePassKernel: max pass, quantize pass; stochastic words from
+// the parameter's "momentum" stream if the scheme rounds stochastically).
+//
+// The output (target.out) may be the buffer itself, region and exponent
+// register (in place), or another bank: the alignment shifts are read from the
+// registers when each pass starts, before the quantize pass writes the new
+// exponent. Flat chunking; cost per element: one multiply, one add.
+#include "models/hw/kernels/vector/quantize_pass.hpp"
+
+namespace qtsim::hw {
+
+class MomentumBufferKernel : public QuantizePassKernel {
+ public:
+  // velocity: V (buffer bits, exponent register); grad: the G-quantized gradient;
+  // target.spec: shift(k_V) with the momentum rounding; target.out: the new V.
+  MomentumBufferKernel(KernelLabel label, const HwTensor& velocity, const HwTensor& grad, int coefficient_int,
+                       int coefficient_frac, QuantizePass pass, QuantizeTarget target, const HwConfig& config);
+
+  void start(KernelEnv& env) override;
+
+ protected:
+  int wide_exp(KernelEnv&) const override { return exp_; }
+  void wide_values(const Chunk& chunk, KernelEnv& env, std::int64_t* out) const override;
+  int ops_per_element() const override { return 2; }
+  void element_actions(ActionCounts& per_element) const override;
+
+ private:
+  int coefficient_int_, coefficient_frac_;
+  int v_reg_, g_reg_;
+  int exp_ = 0, v_shift_ = 0, g_shift_ = 0;  // latched when the pass starts
+};
+
+}  // namespace qtsim::hw
