@@ -7,7 +7,16 @@
 //   WS: folds ceil(K/R) * ceil(N/C), each M + 2R + C - 2 cycles
 //   IS: folds ceil(K/R) * ceil(M/C), each N + 2R + C - 2 cycles
 // A layer computed as one block takes folds * fold_cycles - 1 cycles (SCALE-Sim
-// counts from cycle 0). The clocked cycle-by-cycle array in tests/hw proves these.
+// counts from cycle 0). The clocked cycle-by-cycle array in tests/hw
+// (systolic_clocked_test.cpp) proves these under SCALE-Sim's conventions: a
+// fold lasts from the edge latching its first operand into the array to the
+// edge completing its last result in an array register (OS accumulator, WS/IS
+// bottom-row partial sum), inclusive; WS/IS include the R cycles that shift the
+// stationary operand in; folds run back to back without overlap; moving a
+// result into the output register below the array takes one more edge, which
+// is the next fold's first edge and is not counted; a partial fold is charged
+// the full length (null operands pad the unused rows and columns, although its
+// last valid result is earlier: OS K + r + c - 2 for r rows and c columns used).
 #include <cstdint>
 
 #include "models/hw/core/hw_config.hpp"
