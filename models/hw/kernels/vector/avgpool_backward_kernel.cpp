@@ -2,7 +2,8 @@
 
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -19,7 +20,7 @@ AvgPoolBackwardKernel::AvgPoolBackwardKernel(KernelLabel label, const HwTensor& 
 }
 
 int AvgPoolBackwardKernel::wide_exp(KernelEnv& env) const {
-  return finest_exponent(operands()[0].tensor, static_cast<int>((*env.regs)[dy_reg_])) - PoolWindow::kAvgFracBits;
+  return WidenLane::finest(operands()[0].tensor, static_cast<int>((*env.regs)[dy_reg_])) - PoolWindow::kAvgFracBits;
 }
 
 void AvgPoolBackwardKernel::element_actions(ActionCounts& per_element) const {
@@ -29,6 +30,7 @@ void AvgPoolBackwardKernel::element_actions(ActionCounts& per_element) const {
 
 void AvgPoolBackwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int64_t* out) const {
   const HwTensor& dy = operands()[0].tensor;
+  const WidenLane lane(dy, 0, WidenLane::finest(dy, 0));  // onto dy's finest grid
   const Dims4& in = shape();
   const std::int64_t m = window_.avg_multiplier();
   const std::int64_t in_plane = in.h * in.w, out_plane = out_.h * out_.w;
@@ -43,7 +45,7 @@ void AvgPoolBackwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int
         std::int64_t sum = 0;
         for (std::int64_t oh = oh_lo; oh <= oh_hi; ++oh)
           for (std::int64_t ow = ow_lo; ow <= ow_hi; ++ow)
-            sum += widened_element(chunk.data[0], chunk.flags[0], dy.data.type, dy.flag_shift, p * out_plane + oh * out_.w + ow);
+            sum += lane(chunk.data[0], chunk.flags[0], p * out_plane + oh * out_.w + ow);
         out[p * in_plane + h * in.w + w] = sum * m;
       }
     }

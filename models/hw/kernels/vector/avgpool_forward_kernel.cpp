@@ -2,7 +2,8 @@
 
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -15,7 +16,7 @@ AvgPoolForwardKernel::AvgPoolForwardKernel(KernelLabel label, const HwTensor& x,
 }
 
 int AvgPoolForwardKernel::wide_exp(KernelEnv& env) const {
-  return finest_exponent(operands()[0].tensor, static_cast<int>((*env.regs)[x_reg_])) - PoolWindow::kAvgFracBits;
+  return WidenLane::finest(operands()[0].tensor, static_cast<int>((*env.regs)[x_reg_])) - PoolWindow::kAvgFracBits;
 }
 
 void AvgPoolForwardKernel::element_actions(ActionCounts& per_element) const {
@@ -25,6 +26,7 @@ void AvgPoolForwardKernel::element_actions(ActionCounts& per_element) const {
 
 void AvgPoolForwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int64_t* out) const {
   const HwTensor& x = operands()[0].tensor;
+  const WidenLane lane(x, 0, WidenLane::finest(x, 0));  // onto x's finest grid
   const Dims4& o = shape();
   const std::int64_t m = window_.avg_multiplier();
   const std::int64_t in_plane = in_.h * in_.w, out_plane = o.h * o.w;
@@ -39,7 +41,7 @@ void AvgPoolForwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int6
           for (std::int64_t s = 0; s < window_.kernel_w; ++s) {
             const std::int64_t iw = window_.start(ow) + s;
             if (iw < 0 || iw >= in_.w) continue;
-            sum += widened_element(chunk.data[0], chunk.flags[0], x.data.type, x.flag_shift, p * in_plane + ih * in_.w + iw);
+            sum += lane(chunk.data[0], chunk.flags[0], p * in_plane + ih * in_.w + iw);
           }
         }
         out[p * out_plane + oh * o.w + ow] = sum * m;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/kernels/vector/float_lane.hpp"
 
 namespace qtsim::hw {
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/kernels/vector/float_lane.hpp"
 
 namespace qtsim::hw {
 

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -32,7 +33,7 @@ void IntParameterUpdateKernel::start(KernelEnv& env) {
   stats_ = {};
   if (!env.exact()) return;
   ScalarRegs& r = *env.regs;
-  const int e_dir = finest_exponent(t_.direction, static_cast<int>(r[t_.direction.exp_reg]));
+  const int e_dir = WidenLane::finest(t_.direction, static_cast<int>(r[t_.direction.exp_reg]));
   const int e_m = static_cast<int>(r[t_.master.exp_reg]);
   lr_int_ = r[lr_reg_];
   plan_ = plan_requant({ref::QuantizerKind::direct, t_.update.bits, rounding_, e_m}, 0, e_dir - lr_frac_bits_);
@@ -65,11 +66,12 @@ void IntParameterUpdateKernel::cost(const Chunk& chunk, Tile& tile) const {
 
 void IntParameterUpdateKernel::compute(const Chunk& chunk, KernelEnv&) {
   const HwTensor& dir = operands()[0].tensor;
+  const WidenLane lane(dir, 0, WidenLane::finest(dir, 0));  // onto the direction's finest grid
   const DType mt = t_.master.data.type, ut = t_.update.data.type, mot = t_.master_out.data.type;
   const bool stochastic = rounding_ == ref::Rounding::stochastic;
   stats_.elements += static_cast<std::uint64_t>(chunk.elements);
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
-    const std::int64_t step = widened_element(chunk.data[0], chunk.flags[0], dir.data.type, dir.flag_shift, i) * lr_int_;
+    const std::int64_t step = lane(chunk.data[0], chunk.flags[0], i) * lr_int_;
     const std::uint32_t word = stochastic ? random_.word(static_cast<std::uint64_t>(chunk.flat_index(shape(), i))) : 0U;
     bool flag = false;
     const std::int64_t delta = requant_element(step, plan_, word, &flag, &stats_.saturated);

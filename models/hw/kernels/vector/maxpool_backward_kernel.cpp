@@ -2,7 +2,8 @@
 
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -27,11 +28,12 @@ MaxPoolBackwardKernel::MaxPoolBackwardKernel(KernelLabel label, const HwTensor& 
 }
 
 int MaxPoolBackwardKernel::wide_exp(KernelEnv& env) const {
-  return finest_exponent(operands()[0].tensor, static_cast<int>((*env.regs)[dy_reg_]));
+  return WidenLane::finest(operands()[0].tensor, static_cast<int>((*env.regs)[dy_reg_]));
 }
 
 void MaxPoolBackwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int64_t* out) const {
   const HwTensor& dy = operands()[0].tensor;
+  const WidenLane lane(dy, 0, WidenLane::finest(dy, 0));  // onto dy's finest grid
   const DType at = operands()[1].tensor.data.type;
   const Dims4& in = shape();
   const std::int64_t in_plane = in.h * in.w, out_plane = out_.h * out_.w;
@@ -49,7 +51,7 @@ void MaxPoolBackwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int
             const std::int64_t o = p * out_plane + oh * out_.w + ow;
             const std::int64_t offset = (h - window_.start(oh)) * window_.kernel_w + (w - window_.start(ow));
             if (load_element(chunk.data[1], at, o) == offset)
-              sum += widened_element(chunk.data[0], chunk.flags[0], dy.data.type, dy.flag_shift, o);
+              sum += lane(chunk.data[0], chunk.flags[0], o);
           }
         out[p * in_plane + h * in.w + w] = sum;
       }

@@ -3,7 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/float_lane.hpp"
 
 namespace qtsim::hw {
 

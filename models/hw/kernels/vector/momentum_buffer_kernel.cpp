@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "models/hw/kernels/vector/lane_access.hpp"
+#include "models/hw/host/tensor_io.hpp"
 
 namespace qtsim::hw {
 
@@ -25,10 +25,11 @@ MomentumBufferKernel::MomentumBufferKernel(KernelLabel label, const HwTensor& ve
 void MomentumBufferKernel::start(KernelEnv& env) {
   if (env.exact()) {
     const int scaled = static_cast<int>((*env.regs)[v_reg_]) - coefficient_frac_;  // mu * V
-    const int g = finest_exponent(operands()[1].tensor, static_cast<int>((*env.regs)[g_reg_]));
-    exp_ = std::min(scaled, g);
+    const HwTensor& g = operands()[1].tensor;
+    const int e_g = static_cast<int>((*env.regs)[g_reg_]);
+    exp_ = std::min(scaled, WidenLane::finest(g, e_g));
     v_shift_ = scaled - exp_;
-    g_shift_ = g - exp_;
+    g_lane_ = WidenLane(g, e_g, exp_);
   }
   QuantizePassKernel::start(env);  // may overwrite V's register (in place) after the latch above
 }
@@ -40,11 +41,9 @@ void MomentumBufferKernel::element_actions(ActionCounts& per_element) const {
 
 void MomentumBufferKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int64_t* out) const {
   const HwTensor& v = operands()[0].tensor;
-  const HwTensor& g = operands()[1].tensor;
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
     const std::int64_t scaled = load_element(chunk.data[0], v.data.type, i) * coefficient_int_;
-    const std::int64_t grad = widened_element(chunk.data[1], chunk.flags[1], g.data.type, g.flag_shift, i);
-    out[i] = ref::left_shift_saturating(scaled, v_shift_) + ref::left_shift_saturating(grad, g_shift_);
+    out[i] = ref::left_shift_saturating(scaled, v_shift_) + g_lane_(chunk.data[1], chunk.flags[1], i);
   }
 }
 

@@ -10,6 +10,7 @@
 // registers when each pass starts, before the quantize pass writes the new
 // exponent. Flat chunking; cost per element: one multiply, one add.
 #include "models/hw/kernels/vector/quantize_pass.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -31,7 +32,9 @@ class MomentumBufferKernel : public QuantizePassKernel {
  private:
   int coefficient_int_, coefficient_frac_;
   int v_reg_, g_reg_;
-  int exp_ = 0, v_shift_ = 0, g_shift_ = 0;  // latched when the pass starts
+  // Latched when the pass starts: the sum's exponent, mu * V's shift onto it, g's alignment.
+  int exp_ = 0, v_shift_ = 0;
+  WidenLane g_lane_;
 };
 
 }  // namespace qtsim::hw
