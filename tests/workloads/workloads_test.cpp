@@ -1,0 +1,123 @@
+// Every workloads/*.json loads and checks (qtsim check would accept it), is
+// named after its file, and the ResNet workloads have the shapes, layer counts
+// and (BN variants) torchvision's parameter counts.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/workload/workload.hpp"
+
+namespace qtsim::workload {
+namespace {
+
+const std::string kDir = std::string(QTSIM_PROJECT_DIR) + "/workloads";
+
+std::vector<std::string> workload_names() {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(kDir))
+    if (e.is_regular_file() && e.path().extension() == ".json") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class EveryWorkload : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryWorkload, Loads) {
+  Workload w;
+  try {
+    w = load_workload(kDir + "/" + GetParam() + ".json");
+  } catch (const std::exception& e) {
+    FAIL() << e.what();
+  }
+  EXPECT_EQ(w.name, GetParam()) << "a workload's name is its file name";
+  EXPECT_FALSE(w.description.empty());
+  EXPECT_GT(w.network.nodes.size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, EveryWorkload, ::testing::ValuesIn(workload_names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string n = info.param;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+struct Counts {
+  int convs = 0, linears = 0, batchnorms = 0;
+  std::int64_t params = 0;  // conv and linear weights and biases, batchnorm gamma and beta
+  ref::Shape before_pool;
+};
+
+Counts count(const Workload& w) {
+  Counts c;
+  const auto& nodes = w.network.nodes;
+  for (const ref::Node& n : nodes) {
+    const std::int64_t in = n.inputs.empty() ? 0 : nodes[static_cast<std::size_t>(n.inputs[0])].out_shape[0];
+    switch (n.op) {
+      case ref::OpKind::conv2d:
+        ++c.convs;
+        c.params += n.out_channels * in * n.kernel * n.kernel + (n.has_bias ? n.out_channels : 0);
+        break;
+      case ref::OpKind::linear: {
+        ++c.linears;
+        const std::int64_t fan_in = nodes[static_cast<std::size_t>(n.inputs[0])].out_shape.numel();
+        c.params += n.out_features * fan_in + (n.has_bias ? n.out_features : 0);
+        break;
+      }
+      case ref::OpKind::batchnorm:
+        ++c.batchnorms;
+        c.params += 2 * n.out_shape[0];
+        break;
+      case ref::OpKind::global_avgpool: c.before_pool = nodes[static_cast<std::size_t>(n.inputs[0])].out_shape; break;
+      default: break;
+    }
+  }
+  return c;
+}
+
+struct ResNet {
+  const char* name;
+  std::int64_t input, classes;
+  int convs;
+  ref::Shape before_pool;
+  std::int64_t torchvision_params;  // BN variant; 0: not a torchvision model
+};
+
+TEST(ResNets, LayoutsAndSizes) {
+  const ResNet nets[] = {
+      {"resnet18-imagenet", 224, 1000, 20, {512, 7, 7}, 11689512},
+      {"resnet34-imagenet", 224, 1000, 36, {512, 7, 7}, 21797672},
+      {"resnet50-imagenet", 224, 1000, 53, {2048, 7, 7}, 25557032},
+      {"resnet20-cifar", 32, 10, 21, {64, 8, 8}, 0},
+      {"resnet56-cifar", 32, 10, 57, {64, 8, 8}, 0},
+      {"resnet110-cifar", 32, 10, 111, {64, 8, 8}, 0},
+  };
+  for (const ResNet& r : nets) {
+    for (const char* variant : {"bn", "fixup"}) {
+      const std::string name = std::string(r.name) + "-" + variant;
+      SCOPED_TRACE(name);
+      const Workload w = load_workload(kDir + "/" + name + ".json");
+      const bool bn = std::string(variant) == "bn";
+      EXPECT_EQ(w.network.input, (ref::Shape{3, r.input, r.input}));
+      EXPECT_EQ(w.network.classes, r.classes);
+      EXPECT_EQ(w.scheme.name, bn ? "fp32-bn" : "int8-eoq");
+      EXPECT_EQ(w.normalization, bn ? "batchnorm" : "fixup");
+      EXPECT_EQ(w.dataset.type, "synthetic");
+      if (r.input == 224) EXPECT_EQ(w.training.batch_size, 32);
+      const Counts c = count(w);
+      EXPECT_EQ(c.convs, r.convs);
+      EXPECT_EQ(c.linears, 1);
+      EXPECT_EQ(c.before_pool, r.before_pool);
+      EXPECT_EQ(c.batchnorms > 0, bn);
+      if (bn && r.torchvision_params) {
+        EXPECT_EQ(c.batchnorms, r.convs) << "one batchnorm per conv";
+        EXPECT_EQ(c.params, r.torchvision_params) << "torchvision's parameter count";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace qtsim::workload
