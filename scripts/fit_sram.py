@@ -45,7 +45,7 @@ def fit(points):
     res = []
     for c, v in points:
         f = k * (c / REF) ** p
-        res.append({"capacity_bytes": c, "published": v, "fit": round(f, 4), "residual": round(f / v - 1, 4)})
+        res.append({"capacity_bytes": c, "published": v, "fit": sig(f, 5), "residual": round(f / v - 1, 4)})
     return k, p, res
 
 
