@@ -9,7 +9,7 @@
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/scalesim/scalesim_runner.hpp"
+#include "sim/scalesim/run_scalesim.hpp"
 
 namespace qtsim::cli {
 
@@ -26,6 +26,7 @@ int run_simulate(const Args& args) {
       ("max-memory", po::value<std::string>(), "refuse exact runs needing more DRAM model memory than this (e.g. 8G; default half of RAM)")
       ("scalesim-cfg", po::value<std::string>(), "SCALE-Sim configuration file (instead of a workload)")
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV (with --scalesim-cfg)")
+      ("ideal-memory", "SCALE-Sim inputs: buffers as large as needed, unlimited bandwidth (SCALE-Sim's no-stall compute cycles)")
       ("no-progress", "no progress line on stderr");
   const ParsedOptions p = parse_options(args, opts, {"workload"},
                                         "usage: qtsim simulate WORKLOAD.json --hw HW.json --out DIR [options]\n"
@@ -35,13 +36,14 @@ int run_simulate(const Args& args) {
   const auto& v = p.values;
   if (!v.count("out")) throw input::InputError(input::Diagnostic{"command line", "--out", "an output directory", "nothing", ""});
   if (v.count("scalesim-cfg") || v.count("topology")) {
-    if (!v.count("scalesim-cfg") || !v.count("topology"))
-      throw input::InputError(input::Diagnostic{"command line", v.count("topology") ? "--scalesim-cfg" : "--topology",
-                                                "both --scalesim-cfg and --topology", "only one of them", ""});
+    if (!v.count("scalesim-cfg"))
+      throw input::InputError(input::Diagnostic{"command line", "--scalesim-cfg", "a SCALE-Sim .cfg with --topology",
+                                                "--topology alone", ""});
     scalesim::ScaleSimOptions so;
-    so.config_path = v["scalesim-cfg"].as<std::string>();
-    so.topology_path = v["topology"].as<std::string>();
+    so.cfg_path = v["scalesim-cfg"].as<std::string>();
+    if (v.count("topology")) so.topology_path = v["topology"].as<std::string>();
     so.out_dir = v["out"].as<std::string>();
+    so.ideal_memory = v.count("ideal-memory") > 0;
     return scalesim::run_scalesim(so, std::cout);
   }
   HwRunSetup setup = prepare_hw_run(v, "simulate");

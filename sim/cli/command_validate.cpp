@@ -70,10 +70,10 @@ int run_validate(const Args& args) {
     reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
     const auto rows = hwsim::compare_step(ref_tensors, hw_tensors, tol);
     hw_tensors.clear();
-    std::size_t exact = 0, close = 0, bad = 0;
+    std::size_t exact = 0, identical = 0, close = 0, bad = 0;
     nlohmann::ordered_json step_rows = nlohmann::ordered_json::array();
     for (const auto& c : rows) {
-      (c.ok ? (c.kind == "float32" ? close : exact) : bad) += 1;
+      (!c.ok ? bad : c.kind != "float32" ? exact : c.max_ulp == 0 ? identical : close) += 1;
       if (!quiet || !c.ok)
         std::cout << fmt::format("  step {:<3} {:<44} {:<18} {:>10}  {}\n", o.step, c.name, c.kind, c.elements, result_text(c));
       nlohmann::ordered_json r{{"tensor", c.name}, {"kind", c.kind}, {"elements", c.elements}, {"ok", c.ok}};
@@ -82,8 +82,8 @@ int run_validate(const Args& args) {
       step_rows.push_back(r);
     }
     report.push_back({{"step", o.step}, {"tensors", step_rows}});
-    std::cout << fmt::format("step {}: {} tensors: {} integer exact, {} float within tolerance, {} mismatched; "
-                             "{} cycles\n", o.step, rows.size(), exact, close, bad, o.cycles);
+    std::cout << fmt::format("step {}: {} tensors: {} integer exact, {} float identical, {} float within tolerance, "
+                             "{} mismatched; {} cycles\n", o.step, rows.size(), exact, identical, close, bad, o.cycles);
     for (const auto& c : rows)
       if (!c.ok) {
         std::cout << fmt::format("MISMATCH at step {}, layer {}, tensor {}, index {} {}: hardware {}, reference {} ({})\n",

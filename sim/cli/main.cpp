@@ -2,11 +2,14 @@
 // accelerators. Dispatches the verb; turns every input problem into a clear
 // message and exit code 2.
 #include <malloc.h>
+#include <stdlib.h>
 
 #include <cstring>
 #include <exception>
 #include <iostream>
 #include <string>
+
+#include <systemc>
 
 #include "command.hpp"
 #include "sim/input/diagnostic.hpp"
@@ -27,7 +30,8 @@ const char* kUsage =
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// Entered through SystemC's sc_elab_and_sim (see main below).
+extern "C" int sc_main(int argc, char** argv) {
   using namespace qtsim;
   // Tensors of tens of MB are allocated and freed every layer of every step. By
   // default glibc maps each one afresh (and the kernel zeroes every page again);
@@ -43,6 +47,8 @@ int main(int argc, char** argv) {
   try {
     if (verb == "train") return cli::run_train(args);
     if (verb == "check") return cli::run_check(args);
+    if (verb == "simulate") return cli::run_simulate(args);
+    if (verb == "validate") return cli::run_validate(args);
     if (verb == "scheme") return cli::run_scheme(args);
     const std::string guess = input::did_you_mean(verb, {"train", "simulate", "validate", "check", "scheme"});
     std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
@@ -54,4 +60,11 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
   }
+}
+
+// SystemC's own main() would print its banner on stdout before anything can
+// stop it; this one silences the banner, then enters SystemC as usual.
+int main(int argc, char** argv) {
+  ::setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

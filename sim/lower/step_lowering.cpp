@@ -47,8 +47,10 @@ namespace {
 
 constexpr std::uint32_t kParamBase = ref::kParameterTensorBase;
 
+// A batch of per-sample (C, H, W) or (F) tensors as N x C x H x W.
 hw::Dims4 batch_dims(std::int64_t batch, const ref::Shape& per_sample) {
-  return {batch, per_sample.c(), per_sample.h(), per_sample.w()};
+  const auto dim = [&](std::size_t i) { return i < per_sample.rank() ? per_sample[i] : std::int64_t{1}; };
+  return {batch, dim(0), dim(1), dim(2)};
 }
 
 ref::Shape ref_shape_of(const hw::Dims4& d, const ref::Shape& per_sample) {
@@ -330,13 +332,15 @@ class Lowering {
       case OpKind::batchnorm: {
         const KernelLabel l = label(n.name, "batchnorm", Phase::backward_data, "BN", Unit::norm_unit);
         if (is_float()) {
-          FloatBnBackward b = float_batchnorm_backward(ctx_, l, n, dy, weight(j), float_bn_[static_cast<std::size_t>(j)], dx_name);
+          FloatBnBackward b = float_batchnorm_backward(ctx_, l, n, dy, weight(j), float_bn_[static_cast<std::size_t>(j)], dx_name,
+                                                       param(j, 0).name + "/g", param(j, 1).name + "/g");
           if (need_dx) send(j, in0, b.dx);
           gradient(j, 0, b.dgamma);
           gradient(j, 1, b.dbeta);
         } else {
-          IntBnBackward b = int_batchnorm_backward(ctx_, l, n, dy, weight(j), int_bn_[static_cast<std::size_t>(j)], e_rs,
-                                                   grad_stream(j, 0), grad_stream(j, 1), dx_name);
+          IntBnBackward b = int_batchnorm_backward(ctx_, l, n, dy, weight(j), int_bn_[static_cast<std::size_t>(j)],
+                                                   gradient_spec(), e_rs, grad_stream(j, 0), grad_stream(j, 1), dx_name,
+                                                   param(j, 0).name + "/g", param(j, 1).name + "/g");
           if (need_dx) send(j, in0, b.dx);
           gradient(j, 0, b.dgamma);
           gradient(j, 1, b.dbeta);

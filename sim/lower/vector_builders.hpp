@@ -65,8 +65,8 @@ IntUpdateOutputs int_update(LoweringContext& ctx, const KernelLabel& label, cons
                             const ref::RandomStream& momentum_random);
 
 struct IntBnForward {
-  HwTensor y, mean, stddev, xhat;
-  std::vector<HwTensor> saved;  // what the backward pass reads
+  HwTensor y, mean, stddev, xhat, inv;
+  int inv_r_reg = -1;
 };
 IntBnForward int_batchnorm_forward(LoweringContext& ctx, const KernelLabel& label, const ref::Node& node,
                                    const HwTensor& x, const HwTensor& gamma, const HwTensor& beta, const BnSlot& bn,
@@ -76,8 +76,10 @@ struct IntBnBackward {
 };
 IntBnBackward int_batchnorm_backward(LoweringContext& ctx, const KernelLabel& label, const ref::Node& node,
                                      const HwTensor& dy, const HwTensor& gamma, const IntBnForward& fwd,
-                                     const ref::RandomStream& dx_random, const ref::RandomStream& dgamma_random,
-                                     const ref::RandomStream& dbeta_random, const std::string& name);
+                                     const ref::QuantizerSpec& g_spec, const ref::RandomStream& dx_random,
+                                     const ref::RandomStream& dgamma_random, const ref::RandomStream& dbeta_random,
+                                     const std::string& dx_name, const std::string& dgamma_name,
+                                     const std::string& dbeta_name);
 
 // ---- FP32 schemes ----
 HwTensor float_relu_forward(LoweringContext& ctx, const KernelLabel& label, const HwTensor& x, const std::string& name);
@@ -101,8 +103,7 @@ PoolForward float_pool_forward(LoweringContext& ctx, const KernelLabel& label, c
 HwTensor float_pool_backward(LoweringContext& ctx, const KernelLabel& label, const ref::Node& node, const HwTensor& dy,
                              const PoolForward& fwd, const hw::Dims4& x_dims, const std::string& name);
 struct FloatBnForward {
-  HwTensor y;
-  std::vector<HwTensor> saved;
+  HwTensor y, xhat, inv_std;
 };
 FloatBnForward float_batchnorm_forward(LoweringContext& ctx, const KernelLabel& label, const ref::Node& node,
                                        const HwTensor& x, const HwTensor& gamma, const HwTensor& beta, const BnSlot& bn,
@@ -112,7 +113,8 @@ struct FloatBnBackward {
 };
 FloatBnBackward float_batchnorm_backward(LoweringContext& ctx, const KernelLabel& label, const ref::Node& node,
                                          const HwTensor& dy, const HwTensor& gamma, const FloatBnForward& fwd,
-                                         const std::string& name);
+                                         const std::string& dx_name, const std::string& dgamma_name,
+                                         const std::string& dbeta_name);
 struct FloatUpdateOutputs {
   HwTensor w_new;
 };

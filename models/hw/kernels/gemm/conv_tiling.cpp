@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace qtsim::hw {
 
@@ -78,7 +79,7 @@ std::int64_t ConvTiling::out_elements(const ConvBlocking& b) const {
 
 ConvTiling::ConvTiling(ConvPass pass, const ConvShape& shape, std::uint64_t a_bytes, std::uint64_t b_bytes,
                        std::uint64_t out_bytes, std::uint64_t ifmap_slot, std::uint64_t filter_slot,
-                       std::uint64_t ofmap_slot, std::int64_t array_cols)
+                       std::uint64_t ofmap_slot, std::int64_t array_cols, bool whole_reduction)
     : pass_(pass), shape_(shape) {
   blk_ = {shape.n, spatial_rows(), col_outer(), pass == ConvPass::backward_weights ? shape.k : red_outer()};
   auto fits_a = [&] { return static_cast<std::uint64_t>(a_elements(blk_)) * a_bytes <= ifmap_slot; };
@@ -87,7 +88,10 @@ ConvTiling::ConvTiling(ConvPass pass, const ConvShape& shape, std::uint64_t a_by
   // Shrink, in order of preference, the dimensions each buffer's footprint grows with.
   // Columns are kept at least one array width where possible (utilization).
   const std::int64_t min_cols = std::min(col_outer(), std::max<std::int64_t>(1, array_cols));
-  auto shrink = [&](std::initializer_list<std::int64_t*> dims, std::int64_t* soft_floor_dim, std::int64_t soft_floor) {
+  auto shrink = [&](std::initializer_list<std::int64_t*> all, std::int64_t* soft_floor_dim, std::int64_t soft_floor) {
+    std::vector<std::int64_t*> dims;
+    for (std::int64_t* d : all)
+      if (!(whole_reduction && pass != ConvPass::backward_weights && d == &blk_.red)) dims.push_back(d);
     for (std::int64_t* d : dims) {
       const std::int64_t floor = d == soft_floor_dim ? soft_floor : 1;
       if (*d > floor) {

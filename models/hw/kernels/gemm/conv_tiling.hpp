@@ -55,9 +55,11 @@ class ConvTiling {
  public:
   // Chooses blocks whose operands fit the given slot sizes (bytes); throws
   // std::runtime_error naming the buffer when even the smallest block does not.
+  // `whole_reduction`: never split the reduction's outer index across blocks
+  // (FP32 backward-data accumulates per-tap partial sums over all k in the block).
   ConvTiling(ConvPass pass, const ConvShape& shape, std::uint64_t a_bytes_per_element, std::uint64_t b_bytes_per_element,
              std::uint64_t out_bytes_per_element, std::uint64_t ifmap_slot, std::uint64_t filter_slot,
-             std::uint64_t ofmap_slot, std::int64_t array_cols);
+             std::uint64_t ofmap_slot, std::int64_t array_cols, bool whole_reduction = false);
 
   ConvPass pass() const { return pass_; }
   const ConvShape& shape() const { return shape_; }

@@ -45,12 +45,20 @@ T read(const OperandReader& r, std::int64_t i) {
 
 }  // namespace
 
+// FP32 backward-data of a strided (or over-padded) convolution adds, for each
+// input element, one partial sum per filter tap (r, s) inside the error, each a
+// sum over k from 0 — the order the reference's GEMM + col2im follows (the
+// output stage accumulates taps). Other passes sum in plain reduction order.
+bool GemmKernel::per_tap_sums(ConvPass pass, const ConvShape& s, const HwTensor& out) {
+  return out.is_float() && pass == ConvPass::backward_data && !(s.stride == 1 && s.pad < s.r);
+}
+
 GemmKernel::GemmKernel(KernelLabel label, ConvPass pass, const ConvShape& shape, GemmOperands operands,
                        const HwConfig& config)
     : Kernel(std::move(label)), pass_(pass), shape_(shape), ops_(std::move(operands)), config_(config),
       tiling_(pass, shape, dtype_bytes(ops_.a.data.type) + (ops_.a.flagged ? 1 : 0), dtype_bytes(ops_.b.data.type),
               dtype_bytes(ops_.out.data.type), config.ifmap.usable_bytes(), config.filter.usable_bytes(),
-              config.ofmap.usable_bytes(), config.array.cols) {
+              config.ofmap.usable_bytes(), config.array.cols, per_tap_sums(pass, shape, ops_.out)) {
   integer_ = !ops_.out.is_float();
   if (integer_ && config.array.datapath != ArrayDatapath::int8)
     throw std::invalid_argument("an integer GEMM needs an int8 MAC array; this one is " + to_string(config.array.datapath));
@@ -270,6 +278,12 @@ void GemmKernel::compute(const ConvBlock& blk, int in_slot, int out_slot, Kernel
                     pass_ == ConvPass::backward_data ? shape_.w : shape_.q(), shape_.r * shape_.s};
   const std::size_t M = static_cast<std::size_t>(d.m), N = static_cast<std::size_t>(d.n), K = static_cast<std::size_t>(d.k);
 
+  if (!integer_ && per_tap_sums(pass_, shape_, ops_.out)) {
+    std::vector<float> a, b;
+    gather(blk, a_data, nullptr, b_data, a, b);
+    compute_float_per_tap(blk, a, b, out, [&](std::int64_t i, std::int64_t j) { return at(i, j); });
+    return;
+  }
   if (!integer_) {
     std::vector<float> a, b;
     gather(blk, a_data, nullptr, b_data, a, b);
@@ -349,6 +363,36 @@ void GemmKernel::compute(const ConvBlock& blk, int in_slot, int out_slot, Kernel
   out_psum_max_[out_slot] = block_max;
   if (blk.last_reduction) max_abs_ = std::max(max_abs_, block_max);
   env.events->accumulator_saturations += saturations;
+}
+
+void GemmKernel::compute_float_per_tap(const ConvBlock& blk, const std::vector<float>& a, const std::vector<float>& b,
+                                       std::uint8_t* out, const std::function<std::int64_t(std::int64_t, std::int64_t)>& at) const {
+  const ConvShape& s = shape_;
+  const std::int64_t P = s.p(), Q = s.q(), K = blk.dims.k, N = blk.dims.n;
+  std::vector<float> acc(static_cast<std::size_t>(N)), tap(static_cast<std::size_t>(N));
+  for (std::int64_t n = 0; n < blk.nn; ++n)
+    for (std::int64_t y = 0; y < blk.ny; ++y)
+      for (std::int64_t x = 0; x < s.w; ++x) {
+        const std::int64_t i = (n * blk.ny + y) * s.w + x;
+        std::fill(acc.begin(), acc.end(), 0.0f);
+        for (std::int64_t r = 0; r < s.r; ++r) {
+          const std::int64_t pn = blk.y0 + y + s.pad - r;
+          if (pn < 0 || pn % s.stride != 0 || pn / s.stride >= P) continue;
+          for (std::int64_t t = 0; t < s.s; ++t) {
+            const std::int64_t qn = x + s.pad - t;
+            if (qn < 0 || qn % s.stride != 0 || qn / s.stride >= Q) continue;
+            std::fill(tap.begin(), tap.end(), 0.0f);
+            for (std::int64_t k = 0; k < blk.nr; ++k) {
+              const std::int64_t red = (k * s.r + r) * s.s + t;
+              const float av = a[static_cast<std::size_t>(i * K + red)];
+              const float* brow = b.data() + red * N;
+              for (std::int64_t j = 0; j < N; ++j) tap[static_cast<std::size_t>(j)] = tap[static_cast<std::size_t>(j)] + av * brow[j];
+            }
+            for (std::int64_t j = 0; j < N; ++j) acc[static_cast<std::size_t>(j)] = acc[static_cast<std::size_t>(j)] + tap[static_cast<std::size_t>(j)];
+          }
+        }
+        for (std::int64_t j = 0; j < N; ++j) std::memcpy(out + 4 * at(i, j), &acc[static_cast<std::size_t>(j)], 4);
+      }
 }
 
 }  // namespace qtsim::hw

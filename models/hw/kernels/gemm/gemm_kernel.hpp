@@ -7,7 +7,9 @@
 // back to DRAM as 32-bit integers (or FP32). The output stage tracks max|y|
 // for the next requantization.
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/core/kernel.hpp"
@@ -37,6 +39,9 @@ class GemmKernel : public Kernel {
   void gather(const ConvBlock& block, const std::uint8_t* a_data, const std::uint8_t* a_flags, const std::uint8_t* b_data,
               std::vector<T>& a, std::vector<T>& b) const;
   std::uint64_t a_bytes() const;
+  static bool per_tap_sums(ConvPass pass, const ConvShape& s, const HwTensor& out);
+  void compute_float_per_tap(const ConvBlock& blk, const std::vector<float>& a, const std::vector<float>& b,
+                             std::uint8_t* out, const std::function<std::int64_t(std::int64_t, std::int64_t)>& at) const;
 
   ConvPass pass_;
   ConvShape shape_;
