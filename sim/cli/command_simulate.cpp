@@ -17,6 +17,8 @@ int run_simulate(const Args& args) {
   po::options_description opts("simulate options");
   opts.add_options()
       ("hw", po::value<std::string>(), "hardware configuration (workloads/hw/*.json)")
+      ("dataflow", po::value<std::string>(), "override the MAC array's dataflow: os, ws or is")
+      ("array", po::value<std::string>(), "override the MAC array's size, ROWSxCOLS (e.g. 8x8)")
       ("steps", po::value<std::int64_t>(), "training steps to simulate (default 1)")
       ("mode", po::value<std::string>()->default_value("exact"), "exact (moves and computes the data) or timing (counts only)")
       ("out", po::value<std::string>(), "output directory for stats.json and the CSV files")

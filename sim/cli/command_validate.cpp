@@ -27,12 +27,35 @@ std::string result_text(const hwsim::TensorComparison& c) {
   return "exact";
 }
 
+// FNV-1a over every hardware tensor of the run (names, exponents, flags, values):
+// equal digests across hardware configurations show they computed the same tensors.
+struct Digest {
+  std::uint64_t h = 1469598103934665603ull;
+  void bytes(const void* p, std::size_t n) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ c[i]) * 1099511628211ull;
+  }
+  void add(const hwsim::CapturedTensor& t) {
+    bytes(t.name.data(), t.name.size());
+    if (const auto* q = std::get_if<ref::QTensor>(&t.value)) {
+      bytes(&q->exp, sizeof q->exp);
+      bytes(q->q.data(), q->q.size() * sizeof(std::int32_t));
+      bytes(q->flag.data(), q->flag.size());
+    } else {
+      const auto& f = std::get<ref::FTensor>(t.value);
+      bytes(f.data.data(), f.data.size() * sizeof(float));
+    }
+  }
+};
+
 }  // namespace
 
 int run_validate(const Args& args) {
   po::options_description opts("validate options");
   opts.add_options()
       ("hw", po::value<std::string>(), "hardware configuration (workloads/hw/*.json)")
+      ("dataflow", po::value<std::string>(), "override the MAC array's dataflow: os, ws or is")
+      ("array", po::value<std::string>(), "override the MAC array's size, ROWSxCOLS (e.g. 8x8)")
       ("steps", po::value<std::int64_t>(), "training steps to compare (default 1)")
       ("seed", po::value<std::uint32_t>(), "override training.seed")
       ("scheme", po::value<std::string>(), "override the scheme with a preset")
@@ -62,6 +85,7 @@ int run_validate(const Args& args) {
   hwsim::RunStats stats(setup.config);
   nlohmann::ordered_json report = nlohmann::ordered_json::array();
   bool failed = false;
+  Digest digest;
   std::cout << fmt::format("validating {} ({}) on {}: {} step(s) of batch {}\n", w.name, w.scheme.name, setup.config.name,
                            setup.session.steps, w.training.batch_size);
   hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
@@ -69,6 +93,7 @@ int run_validate(const Args& args) {
     ref_tensors.clear();
     reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
     const auto rows = hwsim::compare_step(ref_tensors, hw_tensors, tol);
+    for (const auto& t : hw_tensors.all()) digest.add(t);
     hw_tensors.clear();
     std::size_t exact = 0, identical = 0, close = 0, bad = 0;
     nlohmann::ordered_json step_rows = nlohmann::ordered_json::array();
@@ -99,9 +124,11 @@ int run_validate(const Args& args) {
     util::ensure_directory(dir);
     nlohmann::ordered_json doc{{"format", "qtsim-validation"}, {"version", 1}, {"workload", w.name},
                                {"scheme", w.scheme.name},     {"hardware", setup.config.name}, {"passed", !failed},
+                               {"tensor_digest", fmt::format("{:016x}", digest.h)},
                                {"tolerance", {{"rtol", tol.rtol}, {"atol_fraction", tol.atol_fraction}}}, {"steps", report}};
     util::write_file_atomic(dir / "validation.json", doc.dump(1) + "\n");
   }
+  std::cout << fmt::format("hardware tensor digest: {:016x}\n", digest.h);
   std::cout << (failed ? "validation FAILED\n" : "validation passed\n");
   return failed ? 1 : 0;
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cstdio>
 #include <fmt/format.h>
 
 #include "sim/hwconfig/hw_config_loader.hpp"
@@ -42,6 +43,32 @@ std::uint64_t physical_memory() {
 
 }  // namespace
 
+void apply_hw_overrides(const po::variables_map& v, nlohmann::json& doc) {
+  input::DiagnosticList diags("command line");
+  if (v.count("dataflow")) {
+    const std::string d = v["dataflow"].as<std::string>();
+    if (d != "os" && d != "ws" && d != "is")
+      diags.add("--dataflow", "os, ws or is", "\"" + d + "\"");
+    else
+      doc["mac_array"]["dataflow"] = d;
+  }
+  if (v.count("array")) {
+    const std::string a = v["array"].as<std::string>();
+    int rows = 0, cols = 0;
+    char x = 0, extra = 0;
+    if (std::sscanf(a.c_str(), "%d%c%d%c", &rows, &x, &cols, &extra) != 3 || (x != 'x' && x != 'X') || rows < 1 ||
+        cols < 1 || rows > 4096 || cols > 4096) {
+      diags.add("--array", "ROWSxCOLS with each in [1, 4096], e.g. 16x16", "\"" + a + "\"");
+    } else {
+      doc["mac_array"]["rows"] = rows;
+      doc["mac_array"]["cols"] = cols;
+      doc["name"] = doc.value("name", std::string("hw")) + "-" + std::to_string(rows) + "x" + std::to_string(cols);
+    }
+  }
+  diags.throw_if_any();
+  if (v.count("dataflow")) doc["name"] = doc.value("name", std::string("hw")) + "-" + v["dataflow"].as<std::string>();
+}
+
 HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   input::DiagnosticList diags("command line");
   if (!v.count("workload")) diags.add("WORKLOAD", "a workload file (workloads/*.json)", "nothing");
@@ -56,8 +83,9 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   if (v.count("steps")) overrides.steps = v["steps"].as<std::int64_t>();
   HwRunSetup s{load_with_overrides(v["workload"].as<std::string>(), overrides), {}, {}, {}, std::nullopt};
   const std::string hw_path = v["hw"].as<std::string>();
-  s.config = hwconfig::load_hw_config(hw_path);
   s.hw_document = hwconfig::load_hw_config_json(hw_path);
+  apply_hw_overrides(v, s.hw_document);
+  s.config = hwconfig::parse_hw_config(s.hw_document, hw_path);
   s.session.mode = mode == "timing" ? hw::ExecMode::timing : hw::ExecMode::exact;
   s.session.steps = overrides.steps.value_or(1);
   if (v.count("trace")) s.session.vcd_path = v["trace"].as<std::string>();

@@ -25,6 +25,9 @@ struct HwRunSetup {
 // `verb` names the command in messages. Throws input::InputError for bad input.
 HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb);
 
+// --dataflow and --array change the configuration document before it is checked.
+void apply_hw_overrides(const po::variables_map& v, nlohmann::json& doc);
+
 // "8G", "512M", "1024" (bytes); throws input::InputError naming `option`.
 std::uint64_t parse_bytes(const std::string& text, const char* option);
 
