@@ -16,9 +16,18 @@ namespace qtsim::cli {
 
 namespace {
 
-std::string layer_of(const std::string& tensor) {
-  const auto slash = tensor.find('/');
-  return slash == std::string::npos ? tensor : tensor.substr(0, slash);
+// The network node a tensor belongs to: "block1.conv1/y" and "block1.conv1.weight/g" -> "block1.conv1".
+std::string layer_of(const std::string& tensor, const ref::Network& net) {
+  const std::string head = tensor.substr(0, tensor.find('/'));
+  std::string best = head;
+  std::size_t best_len = 0;
+  for (const auto& n : net.nodes)
+    if (n.name.size() > best_len && head.compare(0, n.name.size(), n.name) == 0 &&
+        (head.size() == n.name.size() || head[n.name.size()] == '.')) {
+      best = n.name;
+      best_len = n.name.size();
+    }
+  return best;
 }
 
 std::string result_text(const hwsim::TensorComparison& c) {
@@ -112,8 +121,11 @@ int run_validate(const Args& args) {
     for (const auto& c : rows)
       if (!c.ok) {
         std::cout << fmt::format("MISMATCH at step {}, layer {}, tensor {}, index {} {}: hardware {}, reference {} ({})\n",
-                                 o.step, layer_of(c.name), c.name, c.first->index, c.first->where, c.first->hw, c.first->ref,
+                                 o.step, layer_of(c.name, w.network), c.name, c.first->index, c.first->where, c.first->hw, c.first->ref,
                                  c.first->what);
+        if (o.events.accumulator_saturations)
+          std::cout << fmt::format("  the hardware's {}-bit accumulators saturated {} times in this step\n",
+                                   setup.config.array.accumulator_bits, o.events.accumulator_saturations);
         failed = true;
         break;
       }
