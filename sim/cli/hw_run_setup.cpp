@@ -90,16 +90,26 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   s.session.steps = overrides.steps.value_or(1);
   if (v.count("trace")) s.session.vcd_path = v["trace"].as<std::string>();
   s.session.progress = !v.count("no-progress");
+  // Lowering a step checks that this hardware can run this workload at all
+  // (datapath, normalization unit, buffers large enough for every layer).
+  std::uint64_t need = 0;
+  try {
+    need = hwsim::dram_bytes_needed(s.workload, s.config);
+  } catch (const std::invalid_argument& e) {
+    throw input::InputError(input::Diagnostic{hw_path, "", "hardware that can run " + s.workload.name, e.what(), ""});
+  } catch (const std::runtime_error& e) {
+    throw input::InputError(input::Diagnostic{hw_path, "/sram", "buffers large enough for every layer of " + s.workload.name,
+                                              e.what(), ""});
+  }
   if (s.session.mode == hw::ExecMode::exact) {
     const std::uint64_t limit = v.count("max-memory") ? parse_bytes(v["max-memory"].as<std::string>(), "--max-memory")
                                                       : physical_memory() / 2;
-    const std::uint64_t need = hwsim::dram_bytes_needed(s.workload, s.config);
     if (need > limit)
       throw input::InputError(input::Diagnostic{
           "command line", "--max-memory",
-          fmt::format("an exact {} of {} to fit in {:.1f} GiB (raise --max-memory, lower the batch, or use --mode timing)",
+          fmt::format("an exact {} of {} to fit in {:.2f} GiB (raise --max-memory, lower the batch, or use --mode timing)",
                       verb, s.workload.name, static_cast<double>(limit) / (1ull << 30)),
-          fmt::format("{:.1f} GiB of DRAM model per step", static_cast<double>(need) / (1ull << 30)), ""});
+          fmt::format("{:.2f} GiB of DRAM model per step", static_cast<double>(need) / (1ull << 30)), ""});
     s.data = train::load_data(s.workload);
   }
   return s;

@@ -1,0 +1,94 @@
+// qtsim simulate, end to end: timing mode gives exactly exact mode's cycles and
+// action counts; outputs are complete and reproducible; bad combinations of
+// workload and hardware are refused with exit code 2 and nothing written.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "run_tool.hpp"
+
+namespace qtsim::test {
+namespace {
+
+TEST(Simulate, TimingModeEqualsExactModeCyclesAndCounts) {
+  TempDir d;
+  const std::string base = "simulate workloads/resnet20-cifar-bn.json --scheme int8-wageubn --hw workloads/hw/int8-intbn-16x16.json "
+                           "--steps 2 --no-progress --out ";
+  const ToolRun exact = run_qtsim(base + (d.path / "exact").string());
+  const ToolRun timing = run_qtsim(base + (d.path / "timing").string() + " --mode timing");
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  ASSERT_EQ(timing.exit_code, 0) << timing.err;
+  for (const char* f : {"ops.csv", "layers.csv", "phases.csv"})
+    EXPECT_EQ(slurp(d.path / "exact" / f), slurp(d.path / "timing" / f)) << f;
+  const auto je = nlohmann::json::parse(slurp(d.path / "exact" / "stats.json"));
+  const auto jt = nlohmann::json::parse(slurp(d.path / "timing" / "stats.json"));
+  EXPECT_EQ(je["totals"], jt["totals"]);
+  EXPECT_GT(je["totals"]["cycles"].get<std::uint64_t>(), 0u);
+  EXPECT_EQ(je["mode"], "exact");
+  EXPECT_EQ(jt["mode"], "timing");
+}
+
+TEST(Simulate, OutputsAreReproducibleByteForByte) {
+  TempDir d;
+  const std::string base = "simulate workloads/fmnist-resnet-fixup.json --hw workloads/hw/int8-fixup-8x8.json --mode timing "
+                           "--steps 1 --no-progress --out ";
+  ASSERT_EQ(run_qtsim(base + (d.path / "a").string()).exit_code, 0);
+  ASSERT_EQ(run_qtsim(base + (d.path / "b").string()).exit_code, 0);
+  for (const char* f : {"stats.json", "ops.csv", "layers.csv", "phases.csv"})
+    EXPECT_EQ(slurp(d.path / "a" / f), slurp(d.path / "b" / f)) << f;
+}
+
+TEST(Simulate, StatsHavePhasesUnitsAndLayers) {
+  TempDir d;
+  const ToolRun r = run_qtsim("simulate workloads/resnet20-cifar-fixup.json --hw workloads/hw/int8-fixup-16x16.json --mode timing "
+                              "--no-progress --out " + d.path.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(slurp(d.path / "stats.json"));
+  std::set<std::string> phases;
+  for (const auto& p : j["phases"]) phases.insert(p["phase"].get<std::string>());
+  EXPECT_EQ(phases, (std::set<std::string>{"forward", "backward-data", "backward-weights", "update"}));
+  std::uint64_t sum = 0;
+  for (const auto& p : j["phases"]) sum += p["cycles"].get<std::uint64_t>();
+  EXPECT_EQ(sum, j["totals"]["cycles"].get<std::uint64_t>());
+  EXPECT_GT(j["totals"]["actions"]["mac.int8"].get<std::uint64_t>(), 0u);
+  EXPECT_GT(j["totals"]["actions"]["dram.read_bytes"].get<std::uint64_t>(), 0u);
+  EXPECT_GT(j["totals"]["actions"]["norm.scalar_op"].get<std::uint64_t>(), 0u) << "Fixup scalars run on the Fixup unit";
+}
+
+TEST(Simulate, FloatSchemeOnIntegerHardwareIsRefused) {
+  TempDir d;
+  const ToolRun r = run_qtsim("simulate workloads/fmnist-resnet-bn.json --hw workloads/hw/int8-fixup-16x16.json --out " +
+                              (d.path / "o").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("int8-fixup-16x16.json: expected hardware that can run fmnist-resnet-bn, found scheme 'fp32-bn' "
+                       "computes in FP32 but the hardware 'int8-fixup-16x16' has an int8 MAC array"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path / "o"));
+}
+
+TEST(Simulate, ExactRunAboveTheMemoryLimitSuggestsTimingMode) {
+  TempDir d;
+  const ToolRun r = run_qtsim("simulate workloads/fmnist-resnet-fixup.json --hw workloads/hw/int8-fixup-16x16.json "
+                              "--max-memory 10M --out " + (d.path / "o").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("at --max-memory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("use --mode timing"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(d.path / "o"));
+}
+
+TEST(Simulate, BadOptionsNameTheOption) {
+  const ToolRun mode = run_qtsim("simulate workloads/fmnist-resnet-fixup.json --hw workloads/hw/int8-fixup-16x16.json --mode fast --out /tmp/never");
+  EXPECT_EQ(mode.exit_code, 2);
+  EXPECT_NE(mode.err.find("at --mode: expected exact or timing, found \"fast\""), std::string::npos) << mode.err;
+  const ToolRun dataflow = run_qtsim("simulate workloads/fmnist-resnet-fixup.json --hw workloads/hw/int8-fixup-16x16.json --dataflow rs --out /tmp/never");
+  EXPECT_EQ(dataflow.exit_code, 2);
+  EXPECT_NE(dataflow.err.find("at --dataflow: expected os, ws or is"), std::string::npos) << dataflow.err;
+  const ToolRun nohw = run_qtsim("simulate workloads/fmnist-resnet-fixup.json --out /tmp/never");
+  EXPECT_EQ(nohw.exit_code, 2);
+  EXPECT_NE(nohw.err.find("--hw"), std::string::npos) << nohw.err;
+}
+
+}  // namespace
+}  // namespace qtsim::test
