@@ -105,7 +105,9 @@ TEST(ResNets, LayoutsAndSizes) {
       EXPECT_EQ(w.scheme.name, bn ? "fp32-bn" : "int8-eoq");
       EXPECT_EQ(w.normalization, bn ? "batchnorm" : "fixup");
       EXPECT_EQ(w.dataset.type, "synthetic");
-      if (r.input == 224) EXPECT_EQ(w.training.batch_size, 32);
+      if (r.input == 224) {
+        EXPECT_EQ(w.training.batch_size, 32);
+      }
       const Counts c = count(w);
       EXPECT_EQ(c.convs, r.convs);
       EXPECT_EQ(c.linears, 1);
