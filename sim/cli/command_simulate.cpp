@@ -30,7 +30,7 @@ int run_simulate(const Args& args) {
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV (with --scalesim-cfg)")
       ("ideal-memory", "SCALE-Sim inputs: buffers as large as needed, unlimited bandwidth (SCALE-Sim's no-stall compute cycles)")
       ("no-progress", "no progress line on stderr");
-  const ParsedOptions p = parse_options(args, opts, {"workload"},
+  const ParsedOptions p = parse_options(args, opts, {"workload?"},
                                         "usage: qtsim simulate WORKLOAD.json --hw HW.json --out DIR [options]\n"
                                         "       qtsim simulate --scalesim-cfg CFG --topology TOPOLOGY.csv --out DIR\n"
                                         "Runs training steps of the workload on the simulated accelerator and writes its statistics.");

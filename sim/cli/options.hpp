@@ -15,7 +15,8 @@ struct ParsedOptions {
   bool help = false;
 };
 
-// Parses `args` against `visible` options plus positional names; on any problem
+// Parses `args` against `visible` options plus positional names (a name ending
+// in '?' is optional); on any problem
 // throws input::InputError naming the option. `usage` is printed for --help.
 ParsedOptions parse_options(const std::vector<std::string>& args, const po::options_description& visible,
                             const std::vector<std::string>& positional, const std::string& usage);

@@ -1,6 +1,9 @@
 #include "hw_session.hpp"
 
+#include <unistd.h>
+
 #include <bit>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -68,47 +71,51 @@ Plan plan(const workload::Workload& w, const hw::HwConfig& config) {
 
 std::uint64_t dram_bytes_needed(const workload::Workload& w, const hw::HwConfig& config) { return plan(w, config).dram_bytes; }
 
-void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
-                     const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done) {
-  const bool exact = options.mode == hw::ExecMode::exact;
-  if (exact && !data) throw std::logic_error("exact mode needs the workload's data");
-  Plan p = plan(w, config);
-  hw::Accelerator acc("accelerator", config, options.mode, p.dram_bytes);
-  acc.regs() = p.regs;
-  std::unique_ptr<StepFeed> feed = data ? std::make_unique<StepFeed>(w, *data) : nullptr;
-  sc_core::sc_trace_file* tf = nullptr;
-  if (!options.vcd_path.empty()) {
-    std::string base = options.vcd_path;
-    if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
-    tf = sc_core::sc_create_vcd_trace_file(base.c_str());
-    tf->set_time_unit(1, sc_core::SC_NS);
-    acc.trace(tf);
+namespace {
+
+// One job's accelerator and the host program that drives it.
+class JobRunner {
+ public:
+  JobRunner(const HardwareJob& job, int index) : job_(job), plan_(plan(*job.workload, *job.config)) {
+    if (job.options.mode == hw::ExecMode::exact && !job.data) throw std::logic_error("exact mode needs the workload's data");
+    acc_ = std::make_unique<hw::Accelerator>(index == 0 ? "accelerator" : ("accelerator_" + std::to_string(index)).c_str(),
+                                             *job.config, job.options.mode, plan_.dram_bytes);
+    acc_->regs() = plan_.regs;
+    if (job.data) feed_ = std::make_unique<StepFeed>(*job.workload, *job.data);
+    acc_->on_start([this](hw::Accelerator& a) { host_program(a); });
   }
-  std::exception_ptr failure;
-  acc.on_start([&](hw::Accelerator& a) {
+  hw::Accelerator& accelerator() { return *acc_; }
+  std::exception_ptr failure() const { return failure_; }
+
+ private:
+  void host_program(hw::Accelerator& a) {
     try {
-      if (exact) p.store->load(*p.model, a.dram(), a.regs(), 0);
-      util::Progress progress("simulate", options.steps, options.progress);
-      for (std::int64_t s = 0; s < options.steps; ++s) {
-        a.regs().v.resize(p.persistent_regs);
+      const workload::Workload& w = *job_.workload;
+      const bool exact = job_.options.mode == hw::ExecMode::exact;
+      if (exact) plan_.store->load(*plan_.model, a.dram(), a.regs(), 0);
+      util::Progress progress("simulate", job_.options.steps, job_.options.progress);
+      for (std::int64_t s = 0; s < job_.options.steps; ++s) {
+        a.regs().v.resize(plan_.persistent_regs);
         a.events() = {};
         lower::StepInputs in;
-        in.model = p.model.get();
-        in.params = p.store.get();
-        in.config = &config;
+        in.model = plan_.model.get();
+        in.params = plan_.store.get();
+        in.config = job_.config;
         in.step = static_cast<std::uint32_t>(s);
         in.seed = w.training.seed;
         in.batch = w.training.batch_size;
-        if (feed) in.hyper = feed->hyper(s);
+        if (feed_) in.hyper = feed_->hyper(s);
         in.hyper.step = static_cast<std::uint32_t>(s);
-        const lower::StepProgram program = lower::lower_step(in, p.alloc, a.regs());
+        const lower::StepProgram program = lower::lower_step(in, plan_.alloc, a.regs());
         if (exact) {
-          const data::Batch b = feed->batch(s);
+          const data::Batch b = feed_->batch(s);
           hw::write_floats(a.dram(), program.images.data, b.images.data);
           hw::write_ints(a.dram(), program.labels.data, {b.labels.begin(), b.labels.end()});
         }
         const std::uint64_t start = a.now_cycles();
-        a.execute(program.kernels, [&](const hw::Kernel&, const hw::KernelStats& k) { stats.add(s, k); });
+        a.execute(program.kernels, [&](const hw::Kernel&, const hw::KernelStats& k) {
+          if (job_.stats) job_.stats->add(s, k);
+        });
         StepOutcome o;
         o.step = s;
         o.cycles = a.now_cycles() - start;
@@ -116,20 +123,65 @@ void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, co
         if (exact) {
           o.loss = std::bit_cast<double>(a.regs()[program.loss_reg]);
           o.correct = a.regs()[program.correct_reg];
-          if (sink)
-            for (const lower::RecordedTensor& r : program.records) read_back(a, r, *sink);
+          if (job_.sink)
+            for (const lower::RecordedTensor& r : program.records) read_back(a, r, *job_.sink);
         }
         progress.update(s + 1);
-        if (done && !done(o)) break;
+        if (job_.done && !job_.done(o)) break;
       }
       progress.finish();
     } catch (...) {
-      failure = std::current_exception();
+      failure_ = std::current_exception();
     }
-  });
+  }
+
+  const HardwareJob& job_;
+  Plan plan_;
+  std::unique_ptr<hw::Accelerator> acc_;
+  std::unique_ptr<StepFeed> feed_;
+  std::exception_ptr failure_;
+};
+
+}  // namespace
+
+void run_jobs(const std::vector<HardwareJob>& jobs) {
+  std::vector<std::unique_ptr<JobRunner>> runners;
+  for (std::size_t i = 0; i < jobs.size(); ++i) runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
+  // Traces are written under a temporary name and renamed when complete.
+  std::vector<sc_core::sc_trace_file*> traces;
+  std::vector<std::pair<std::string, std::string>> renames;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].options.vcd_path.empty()) continue;
+    std::string path = jobs[i].options.vcd_path;
+    if (path.size() < 4 || path.substr(path.size() - 4) != ".vcd") path += ".vcd";
+    const std::string temp_base = path + ".tmp." + std::to_string(::getpid());
+    sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(temp_base.c_str());
+    tf->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
+    runners[i]->accelerator().trace(tf);
+    traces.push_back(tf);
+    renames.emplace_back(temp_base + ".vcd", path);
+  }
   sc_core::sc_start();
-  if (tf) sc_core::sc_close_vcd_trace_file(tf);
-  if (failure) std::rethrow_exception(failure);
+  for (sc_core::sc_trace_file* tf : traces) sc_core::sc_close_vcd_trace_file(tf);
+  for (const auto& r : runners)
+    if (r->failure()) {
+      for (const auto& [temp, final_path] : renames) std::filesystem::remove(temp);
+      std::rethrow_exception(r->failure());
+    }
+  for (const auto& [temp, final_path] : renames) std::filesystem::rename(temp, final_path);
+}
+
+void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
+                     const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done) {
+  HardwareJob job;
+  job.workload = &w;
+  job.config = &config;
+  job.options = options;
+  job.data = data;
+  job.stats = &stats;
+  job.sink = sink;
+  job.done = done;
+  run_jobs({job});
 }
 
 }  // namespace qtsim::hwsim

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "models/hw/core/hw_config.hpp"
 #include "models/hw/core/kernel.hpp"
@@ -36,8 +37,24 @@ struct StepOutcome {
 // false stops the run after this step.
 using StepDone = std::function<bool(const StepOutcome&)>;
 
-// `data` may be null in timing mode (no values are moved). `sink`, if given,
-// receives the step's tensors (exact mode) before `done` is called.
+// One workload on one accelerator. `data` may be null in timing mode (no values
+// are moved). `sink`, if given, receives the step's tensors (exact mode) before
+// `done` is called.
+struct HardwareJob {
+  const workload::Workload* workload = nullptr;
+  const hw::HwConfig* config = nullptr;
+  SessionOptions options;
+  const data::DatasetPair* data = nullptr;
+  RunStats* stats = nullptr;
+  ref::TensorSink* sink = nullptr;
+  StepDone done;
+};
+
+// Runs every job on its own accelerator instance in one SystemC simulation
+// (SystemC elaborates once per process): the accelerators share nothing, each
+// counts its own cycles from its own start. Call at most once per process.
+void run_jobs(const std::vector<HardwareJob>& jobs);
+
 void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
                      const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done);
 

@@ -37,6 +37,11 @@ std::string hardware_mismatch(const ref::Model& model, const hw::HwConfig& confi
                          "but the hardware '{}' has a '{}' unit", s.name, hw::to_string(need), config.name,
                          hw::to_string(config.norm.kind));
   }
+  const bool stochastic = !s.is_float() && (s.A.rounding == ref::Rounding::stochastic || s.E.rounding == ref::Rounding::stochastic ||
+                                            s.G.rounding == ref::Rounding::stochastic || s.U.rounding == ref::Rounding::stochastic);
+  if (stochastic && config.random.lanes < 1)
+    return fmt::format("scheme '{}' rounds stochastically but the hardware '{}' has no random-bit unit (random_unit.lanes: {})",
+                       s.name, config.name, config.random.lanes);
   if (!s.is_float() && config.array.accumulator_bits > 32)
     return fmt::format("the hardware '{}' has {}-bit accumulators; the MAC array stores at most 32-bit partial sums",
                        config.name, config.array.accumulator_bits);

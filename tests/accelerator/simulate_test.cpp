@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
+#include <map>
+#include <vector>
 #include <set>
 
 #include "run_tool.hpp"
@@ -56,6 +59,22 @@ TEST(Simulate, StatsHavePhasesUnitsAndLayers) {
   EXPECT_GT(j["totals"]["actions"]["norm.scalar_op"].get<std::uint64_t>(), 0u) << "Fixup scalars run on the Fixup unit";
 }
 
+TEST(Simulate, TraceHasUnitBusyAndBufferOccupancySignals) {
+  TempDir d;
+  const auto vcd = d.path / "run.vcd";
+  const ToolRun r = run_qtsim("simulate workloads/fmnist-cnn.json --hw workloads/hw/int8-fixup-8x8.json --mode timing "
+                              "--no-progress --out " + (d.path / "o").string() + " --trace " + vcd.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = slurp(vcd);
+  for (const char* signal : {"mac_array_busy", "vector_unit_busy", "norm_unit_busy", "ifmap_occupancy", "filter_occupancy",
+                             "ofmap_occupancy", "vector_occupancy"})
+    EXPECT_NE(text.find(signal), std::string::npos) << signal;
+  EXPECT_NE(text.find("$timescale\n     1 ps"), std::string::npos);
+  EXPECT_GT(std::count(text.begin(), text.end(), '#'), 100) << "the trace should have many time steps";
+  for (const auto& e : std::filesystem::directory_iterator(d.path))
+    EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos) << "left behind: " << e.path();
+}
+
 TEST(Simulate, FloatSchemeOnIntegerHardwareIsRefused) {
   TempDir d;
   const ToolRun r = run_qtsim("simulate workloads/fmnist-resnet-bn.json --hw workloads/hw/int8-fixup-16x16.json --out " +
@@ -88,6 +107,28 @@ TEST(Simulate, BadOptionsNameTheOption) {
   const ToolRun nohw = run_qtsim("simulate workloads/fmnist-resnet-fixup.json --out /tmp/never");
   EXPECT_EQ(nohw.exit_code, 2);
   EXPECT_NE(nohw.err.find("--hw"), std::string::npos) << nohw.err;
+}
+
+}  // namespace
+}  // namespace qtsim::test
+
+namespace qtsim::test {
+namespace {
+
+// The SCALE-Sim example through the command line: ResNet-18's first
+// three conv layers on a 32x32 array in each dataflow.
+TEST(Simulate, ScaleSimInputsReproduceScaleSimComputeCycles) {
+  const std::map<std::string, std::vector<std::string>> expected{
+      {"os", {"163855", "125047", "125047"}}, {"ws", {"126379", "116279", "116279"}}, {"is", {"309679", "278711", "278711"}}};
+  for (const auto& [df, cycles] : expected) {
+    TempDir d;
+    const ToolRun r = run_qtsim("simulate --scalesim-cfg tests/scalesim/resnet18_32x32_" + df +
+                                ".cfg --topology tests/scalesim/resnet18_first3.csv --ideal-memory --out " + d.path.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string report = slurp(d.path / "COMPUTE_REPORT.csv");
+    for (std::size_t layer = 0; layer < 3; ++layer)
+      EXPECT_NE(report.find(std::to_string(layer) + ", " + cycles[layer] + ", 0,"), std::string::npos) << df << "\n" << report;
+  }
 }
 
 }  // namespace
