@@ -34,8 +34,9 @@ void Accelerator::main_thread() {
   if (run_program_) run_program_(*this);
 }
 
-void Accelerator::execute(const std::vector<std::unique_ptr<Kernel>>& program, const Controller::KernelDone& done) {
-  controller_.run(program, done);
+bool Accelerator::execute(const std::vector<std::unique_ptr<Kernel>>& program, const Controller::KernelDone& done,
+                          const std::function<bool()>& stop) {
+  return controller_.run(program, done, stop);
 }
 
 std::uint64_t Accelerator::now_cycles() const {

@@ -30,8 +30,10 @@ class Accelerator : public sc_core::sc_module {
   // Elaboration: the program runs when the simulation starts; `run_program` is
   // called from the accelerator's thread and may call `execute` any number of times.
   void on_start(std::function<void(Accelerator&)> run_program) { run_program_ = std::move(run_program); }
-  // Blocking (from the run_program callback): runs kernels in order.
-  void execute(const std::vector<std::unique_ptr<Kernel>>& program, const Controller::KernelDone& done);
+  // Blocking (from the run_program callback): runs kernels in order; false if
+  // `stop` (asked between kernels) ended the run early.
+  bool execute(const std::vector<std::unique_ptr<Kernel>>& program, const Controller::KernelDone& done,
+               const std::function<bool()>& stop = {});
 
   const HwConfig& config() const { return config_; }
   ExecMode mode() const { return mode_; }

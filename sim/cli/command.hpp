@@ -13,5 +13,7 @@ int run_scheme(const Args& args);
 int run_check(const Args& args);
 int run_simulate(const Args& args);
 int run_validate(const Args& args);
+int run_report(const Args& args);
+int run_compare(const Args& args);
 
 }  // namespace qtsim::cli

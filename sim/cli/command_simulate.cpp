@@ -6,12 +6,32 @@
 #include "command.hpp"
 #include "options.hpp"
 #include "sim/cli/hw_run_setup.hpp"
+#include "sim/hwsim/fault_watch.hpp"
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/scalesim/run_scalesim.hpp"
 
 namespace qtsim::cli {
+
+namespace {
+
+// Saturations and non-finite values go to stderr as they happen (and into stats.json).
+void report_numeric_faults(const hwsim::StepOutcome& o, const hw::HwConfig& config) {
+  if (o.events.accumulator_saturations)
+    std::cerr << fmt::format("warning: step {}: {} partial sums saturated the {}-bit accumulators\n", o.step,
+                             o.events.accumulator_saturations, config.array.accumulator_bits);
+  for (const auto& [path, q] : o.events.paths) {
+    if (q.saturated)
+      std::cerr << fmt::format("warning: step {}: {} of {} values saturated the {} quantizer\n", o.step, q.saturated,
+                               q.elements, path);
+    if (q.nonfinite)
+      std::cerr << fmt::format("warning: step {}: {} NaN/Inf values entered the {} path\n", o.step, q.nonfinite, path);
+  }
+  if (o.first_fault) std::cerr << fmt::format("warning: step {}: first {}\n", o.step, *o.first_fault);
+}
+
+}  // namespace
 
 int run_simulate(const Args& args) {
   po::options_description opts("simulate options");
@@ -51,13 +71,29 @@ int run_simulate(const Args& args) {
   HwRunSetup setup = prepare_hw_run(v, "simulate");
   hwsim::RunStats stats(setup.config);
   std::vector<hwsim::StepOutcome> steps;
-  hwsim::run_on_hardware(setup.workload, setup.config, setup.session, setup.data ? &*setup.data : nullptr, stats, nullptr,
-                         [&](const hwsim::StepOutcome& o) {
-                           steps.push_back(o);
-                           return true;
-                         });
-  const hwsim::SimulationOutputs out{setup.workload, setup.config, setup.hw_document, setup.session, stats, steps};
+  hwsim::FaultWatch faults;  // exact mode: first NaN/Inf of each step
+  const bool exact = setup.session.mode == hw::ExecMode::exact;
+  const hwsim::RunEnd end = hwsim::run_on_hardware(
+      setup.workload, setup.config, setup.session, setup.data ? &*setup.data : nullptr, stats, exact ? &faults : nullptr,
+      [&](const hwsim::StepOutcome& o) {
+        steps.push_back(o);
+        if (auto f = faults.take())
+          steps.back().first_fault = fmt::format("{} in {} at index {}", f->what, f->tensor, f->index);
+        report_numeric_faults(steps.back(), setup.config);
+        return true;
+      });
+  if (end.interrupted_by && steps.empty()) {
+    std::cerr << "interrupted before the first step completed: nothing written\n";
+    return 128 + end.interrupted_by;
+  }
+  const hwsim::SimulationOutputs out{setup.workload, setup.config, setup.hw_document, setup.session, stats, steps,
+                                     end.interrupted_by};
   hwsim::write_simulation_outputs(out, v["out"].as<std::string>());
+  if (end.interrupted_by) {
+    std::cerr << fmt::format("interrupted after {} of {} steps: outputs in {} hold the completed steps, marked partial\n",
+                             steps.size(), setup.session.steps, v["out"].as<std::string>());
+    return 128 + end.interrupted_by;
+  }
   const hwsim::Totals t = stats.total();
   std::cout << fmt::format("simulated {} step(s) of {} ({}) on {} in {} mode: {} cycles ({:.3f} ms at {} MHz), "
                            "{} stall cycles, array utilization {:.1f}%\n",

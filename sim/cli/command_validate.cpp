@@ -97,7 +97,7 @@ int run_validate(const Args& args) {
   Digest digest;
   std::cout << fmt::format("validating {} ({}) on {}: {} step(s) of batch {}\n", w.name, w.scheme.name, setup.config.name,
                            setup.session.steps, w.training.batch_size);
-  hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
+  const hwsim::RunEnd end = hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
     const data::Batch b = feed.batch(o.step);
     ref_tensors.clear();
     reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
@@ -139,6 +139,10 @@ int run_validate(const Args& args) {
                                {"tensor_digest", fmt::format("{:016x}", digest.h)},
                                {"tolerance", {{"rtol", tol.rtol}, {"atol_fraction", tol.atol_fraction}}}, {"steps", report}};
     util::write_file_atomic(dir / "validation.json", doc.dump(1) + "\n");
+  }
+  if (end.interrupted_by) {
+    std::cout << fmt::format("validation interrupted after {} step(s)\n", report.size());
+    return 128 + end.interrupted_by;
   }
   std::cout << fmt::format("hardware tensor digest: {:016x}\n", digest.h);
   std::cout << (failed ? "validation FAILED\n" : "validation passed\n");

@@ -12,6 +12,7 @@
 #include <systemc>
 
 #include "command.hpp"
+#include "sim/util/interrupt.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/did_you_mean.hpp"
 
@@ -25,6 +26,8 @@ const char* kUsage =
     "                      run training steps on the simulated accelerator (cycles, stalls, action counts)\n"
     "  validate WORKLOAD --hw HW --steps N\n"
     "                      compare every tensor the hardware computes with the reference's\n"
+    "  report DIR          energy, area, latency and power of a simulate run: report.json, CSV, report.md, report.html\n"
+    "  compare WORKLOAD    FP32-BN vs int8-EOQ (Fixup) side by side, iso-area and int8 schemes: compare.json/.md/.html\n"
     "  check WORKLOAD      check a workload file and print its expanded network\n"
     "  scheme [NAME]       list the scheme presets, or print one as JSON\n";
 
@@ -36,6 +39,7 @@ extern "C" int sc_main(int argc, char** argv) {
   // Tensors of tens of MB are allocated and freed every layer of every step. By
   // default glibc maps each one afresh (and the kernel zeroes every page again);
   // keeping freed memory in the heap removes that cost.
+  util::install_interrupt_handlers();
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
@@ -50,7 +54,9 @@ extern "C" int sc_main(int argc, char** argv) {
     if (verb == "simulate") return cli::run_simulate(args);
     if (verb == "validate") return cli::run_validate(args);
     if (verb == "scheme") return cli::run_scheme(args);
-    const std::string guess = input::did_you_mean(verb, {"train", "simulate", "validate", "check", "scheme"});
+    if (verb == "report") return cli::run_report(args);
+    if (verb == "compare") return cli::run_compare(args);
+    const std::string guess = input::did_you_mean(verb, {"train", "simulate", "validate", "report", "compare", "check", "scheme"});
     std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
     return input::kExitBadInput;
   } catch (const input::InputError& e) {

@@ -15,6 +15,7 @@
 #include "sim/hwsim/step_feed.hpp"
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
+#include "sim/util/interrupt.hpp"
 #include "sim/util/progress.hpp"
 
 namespace qtsim::hwsim {
@@ -86,6 +87,7 @@ class JobRunner {
   }
   hw::Accelerator& accelerator() { return *acc_; }
   std::exception_ptr failure() const { return failure_; }
+  int interrupted() const { return interrupted_; }
 
  private:
   void host_program(hw::Accelerator& a) {
@@ -113,9 +115,14 @@ class JobRunner {
           hw::write_ints(a.dram(), program.labels.data, {b.labels.begin(), b.labels.end()});
         }
         const std::uint64_t start = a.now_cycles();
-        a.execute(program.kernels, [&](const hw::Kernel&, const hw::KernelStats& k) {
-          if (job_.stats) job_.stats->add(s, k);
-        });
+        std::vector<hw::KernelStats> step_stats;
+        const bool complete = a.execute(
+            program.kernels, [&](const hw::Kernel&, const hw::KernelStats& k) { step_stats.push_back(k); },
+            [] { return util::interrupted(); });
+        // An interrupted step is dropped whole: statistics hold completed steps only.
+        if (!complete) throw util::Interrupted{util::interrupt_signal()};
+        if (job_.stats)
+          for (const hw::KernelStats& k : step_stats) job_.stats->add(s, k);
         StepOutcome o;
         o.step = s;
         o.cycles = a.now_cycles() - start;
@@ -130,6 +137,8 @@ class JobRunner {
         if (job_.done && !job_.done(o)) break;
       }
       progress.finish();
+    } catch (const util::Interrupted& i) {
+      interrupted_ = i.signal;
     } catch (...) {
       failure_ = std::current_exception();
     }
@@ -140,11 +149,12 @@ class JobRunner {
   std::unique_ptr<hw::Accelerator> acc_;
   std::unique_ptr<StepFeed> feed_;
   std::exception_ptr failure_;
+  int interrupted_ = 0;
 };
 
 }  // namespace
 
-void run_jobs(const std::vector<HardwareJob>& jobs) {
+RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
   std::vector<std::unique_ptr<JobRunner>> runners;
   for (std::size_t i = 0; i < jobs.size(); ++i) runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
   // Traces are written under a temporary name and renamed when complete.
@@ -169,10 +179,13 @@ void run_jobs(const std::vector<HardwareJob>& jobs) {
       std::rethrow_exception(r->failure());
     }
   for (const auto& [temp, final_path] : renames) std::filesystem::rename(temp, final_path);
+  RunEnd end;
+  for (const auto& r : runners) end.interrupted_by = std::max(end.interrupted_by, r->interrupted());
+  return end;
 }
 
-void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
-                     const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done) {
+RunEnd run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
+                       const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done) {
   HardwareJob job;
   job.workload = &w;
   job.config = &config;
@@ -181,7 +194,7 @@ void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, co
   job.stats = &stats;
   job.sink = sink;
   job.done = done;
-  run_jobs({job});
+  return run_jobs({job});
 }
 
 }  // namespace qtsim::hwsim

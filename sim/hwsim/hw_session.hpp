@@ -6,6 +6,7 @@
 // reference's (same seed), as a host would initialise the accelerator.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct StepOutcome {
   std::int64_t correct = 0;
   std::uint64_t cycles = 0;
   hw::NumericEvents events;    // this step's saturations and faults
+  std::optional<std::string> first_fault;  // "NaN in block1.conv1/y at index 12" (exact mode, float tensors)
 };
 
 // Called after each step (after `sink` received the step's tensors); returning
@@ -53,9 +55,14 @@ struct HardwareJob {
 // Runs every job on its own accelerator instance in one SystemC simulation
 // (SystemC elaborates once per process): the accelerators share nothing, each
 // counts its own cycles from its own start. Call at most once per process.
-void run_jobs(const std::vector<HardwareJob>& jobs);
+// How a run ended: every job complete, or stopped by SIGINT/SIGTERM (the
+// statistics then hold the steps that completed).
+struct RunEnd {
+  int interrupted_by = 0;  // the signal, 0 when complete
+};
+RunEnd run_jobs(const std::vector<HardwareJob>& jobs);
 
-void run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
+RunEnd run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
                      const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done);
 
 // DRAM bytes a step of this workload needs on this hardware (for the memory guard).

@@ -1,5 +1,7 @@
 #include "simulation_outputs.hpp"
 
+#include <csignal>
+
 #include "sim/util/atomic_file.hpp"
 #include "sim/workload/scheme_json.hpp"
 
@@ -17,6 +19,9 @@ ordered_json stats_document(const SimulationOutputs& o) {
   doc["hardware"]["name"] = o.config.name;
   doc["mode"] = o.session.mode == hw::ExecMode::exact ? "exact" : "timing";
   doc["steps"] = o.session.steps;
+  if (o.interrupted_by)
+    doc["partial"] = {{"interrupted_by", o.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM"},
+                      {"steps_completed", o.steps.size()}};
   ordered_json per_step = ordered_json::array();
   for (const StepOutcome& s : o.steps) {
     ordered_json row{{"step", s.step}, {"cycles", s.cycles}};
@@ -27,6 +32,7 @@ ordered_json stats_document(const SimulationOutputs& o) {
       for (const auto& [path, q] : s.events.paths)
         paths[path] = {{"elements", q.elements}, {"saturated", q.saturated}, {"clipped", q.clipped}, {"nonfinite", q.nonfinite}};
       row["numerics"] = {{"accumulator_saturations", s.events.accumulator_saturations}, {"quantizers", paths}};
+      if (s.first_fault) row["numerics"]["first_fault"] = *s.first_fault;
     }
     per_step.push_back(row);
   }

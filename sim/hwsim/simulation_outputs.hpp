@@ -22,6 +22,7 @@ struct SimulationOutputs {
   const SessionOptions& session;
   const RunStats& stats;
   const std::vector<StepOutcome>& steps;
+  int interrupted_by = 0;  // the run stopped early on this signal: outputs hold the completed steps, marked partial
 };
 
 nlohmann::ordered_json stats_document(const SimulationOutputs& o);

@@ -38,8 +38,13 @@ class SramBuffer : public sc_core::sc_module {
   std::uint64_t write_bytes() const { return write_bytes_; }
   // Checks that a tile of `bytes` fits one slot.
   void check_fits(std::uint64_t bytes, const char* what) const;
-  // Bytes currently held (for the occupancy trace).
-  sc_core::sc_signal<std::uint64_t> occupancy;
+  // Bytes of tiles currently held: inputs loaded and not yet consumed, outputs
+  // computed and not yet stored (the occupancy trace). `delta` may be negative.
+  void hold(std::int64_t delta) {
+    held_ += delta;
+    occupancy.write(static_cast<std::uint64_t>(held_));
+  }
+  sc_core::sc_signal<std::uint64_t, sc_core::SC_MANY_WRITERS> occupancy;
 
  private:
   SramSpec spec_;
@@ -47,6 +52,7 @@ class SramBuffer : public sc_core::sc_module {
   bool with_storage_;
   Action read_action_, write_action_;
   std::uint64_t read_bytes_ = 0, write_bytes_ = 0;
+  std::int64_t held_ = 0;
 };
 
 }  // namespace qtsim::hw

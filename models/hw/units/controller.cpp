@@ -55,8 +55,13 @@ std::uint64_t Controller::now_cycles() const {
   return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / period_ + 0.5);
 }
 
-void Controller::run(const std::vector<std::unique_ptr<Kernel>>& program, const KernelDone& done) {
+bool Controller::run(const std::vector<std::unique_ptr<Kernel>>& program, const KernelDone& done,
+                     const std::function<bool()>& stop) {
   for (const auto& k : program) {
+    if (stop && stop()) {
+      kernel_ = nullptr;
+      return false;
+    }
     kernel_ = k.get();
     stats_ = KernelStats{};
     stats_.label = k->label();
@@ -71,6 +76,7 @@ void Controller::run(const std::vector<std::unique_ptr<Kernel>>& program, const 
     if (done) done(*k, stats_);
   }
   kernel_ = nullptr;
+  return true;
 }
 
 void Controller::loader() {
@@ -81,7 +87,10 @@ void Controller::loader() {
       Tile t;
       if (!kernel_->next(t, env_)) break;
       in_slots_.wait();
-      for (const DmaTransfer& d : t.loads) dma_.transfer(d, stats_.actions);
+      for (const DmaTransfer& d : t.loads) {
+        dma_.transfer(d, stats_.actions);
+        d.sram->hold(static_cast<std::int64_t>(d.bytes()));
+      }
       tiles_.push_back(std::move(t));
       loaded_.write(Token{index++, false});
     }
@@ -96,6 +105,8 @@ void Controller::executor() {
       Tile& t = tile(tok.tile);
       if (t.out_begin) out_slots_.wait();
       unit_of(kernel_->label().unit).execute(t.cycles, env_.exact() ? t.compute : std::function<void()>{});
+      for (const DmaTransfer& d : t.loads) d.sram->hold(-static_cast<std::int64_t>(d.bytes()));
+      for (const DmaTransfer& d : t.stores) d.sram->hold(static_cast<std::int64_t>(d.bytes()));
       stats_.busy_cycles += t.cycles;
       stats_.actions += t.actions;
       ++stats_.tiles;
@@ -114,7 +125,10 @@ void Controller::storer() {
     }
     Tile& t = tile(tok.tile);
     if (t.out_end) {
-      for (const DmaTransfer& d : t.stores) dma_.transfer(d, stats_.actions);
+      for (const DmaTransfer& d : t.stores) {
+        dma_.transfer(d, stats_.actions);
+        d.sram->hold(-static_cast<std::int64_t>(d.bytes()));
+      }
       out_slots_.post();
     }
     tiles_.pop_front();

@@ -39,8 +39,10 @@ class Controller : public sc_core::sc_module {
   Controller(sc_core::sc_module_name name, KernelEnv env, DmaEngine& dma, ComputeUnit& mac, ComputeUnit& vec,
              ComputeUnit& norm);
 
-  // Blocking (call from a SystemC thread): runs the kernels in order.
-  void run(const std::vector<std::unique_ptr<Kernel>>& program, const KernelDone& done);
+  // Blocking (call from a SystemC thread): runs the kernels in order. `stop`,
+  // if given, is asked before each kernel; returns false if it stopped the run.
+  bool run(const std::vector<std::unique_ptr<Kernel>>& program, const KernelDone& done,
+           const std::function<bool()>& stop = {});
   KernelEnv& env() { return env_; }
 
  private:

@@ -1,0 +1,91 @@
+// qtsim report DIR [--tech TABLE.json|NODE] [--out DIR]
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "models/cost/cost_model.hpp"
+#include "options.hpp"
+#include "preset_paths.hpp"
+#include "reports/run_report.hpp"
+#include "sim/hwconfig/hw_config_loader.hpp"
+#include "sim/input/diagnostic.hpp"
+#include "sim/input/json_file.hpp"
+#include "sim/input/value_text.hpp"
+#include "sim/util/atomic_file.hpp"
+
+namespace qtsim::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The hardware document inside stats.json, checked as a configuration; problems
+// name stats.json and the pointer below /hardware.
+hw::HwConfig hardware_of(const nlohmann::json& stats, const std::string& file) {
+  if (!stats.contains("hardware"))
+    throw input::InputError(input::Diagnostic{file, "/hardware", "the hardware configuration of the run", "nothing", ""});
+  try {
+    return hwconfig::parse_hw_config(stats.at("hardware"), file);
+  } catch (const input::InputError& e) {
+    std::vector<input::Diagnostic> ds;
+    for (input::Diagnostic d : e.diagnostics()) {
+      d.file = file;
+      d.pointer = "/hardware" + d.pointer;
+      ds.push_back(d);
+    }
+    throw input::InputError(ds);
+  }
+}
+
+void check_stats_format(const nlohmann::json& stats, const std::string& file) {
+  if (!stats.is_object())
+    throw input::InputError(input::Diagnostic{file, "", "a qtsim-stats object (written by qtsim simulate)", input::describe_value(stats), ""});
+  const auto f = stats.find("format");
+  if (f == stats.end() || *f != "qtsim-stats")
+    throw input::InputError(input::Diagnostic{file, "/format", "\"qtsim-stats\" (a file written by qtsim simulate)",
+                                              f == stats.end() ? "nothing" : input::describe_value(*f), ""});
+}
+
+}  // namespace
+
+int run_report(const Args& args) {
+  po::options_description opts("report options");
+  opts.add_options()
+      ("tech", po::value<std::string>(), "technology table: a node name (45nm, 22nm, ...) or a table file (.json); default: the hardware's technology")
+      ("out", po::value<std::string>(), "output directory (default: DIR)");
+  const ParsedOptions p = parse_options(args, opts, {"dir"},
+                                        "usage: qtsim report DIR [--tech TABLE.json|NODE] [--out DIR]\n"
+                                        "Writes report.json, report-layers.csv, report-units.csv, report.md and report.html from DIR/stats.json\n"
+                                        "(the output of qtsim simulate): energy, area, latency and power with their breakdowns.");
+  if (p.help) return 0;
+  const auto& v = p.values;
+  const std::string dir = v["dir"].as<std::string>();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw input::InputError(input::Diagnostic{"command line", "DIR", "a directory written by qtsim simulate",
+                                              fs::exists(dir, ec) ? "\"" + dir + "\", not a directory" : "\"" + dir + "\", which does not exist", ""});
+  const std::string stats_file = (fs::path(dir) / "stats.json").string();
+  const nlohmann::json stats = input::read_json_file(stats_file);
+  check_stats_format(stats, stats_file);
+  const hw::HwConfig config = hardware_of(stats, stats_file);
+  const std::string table_file = tech_table_file(v.count("tech") ? v["tech"].as<std::string>() : config.technology);
+  const cost::TechTable table = cost::load_tech_table(table_file);
+  const cost::CostReport cost = cost::estimate(stats, config, table, stats_file);
+  const reports::RunPerformance perf = reports::performance_from_stats(stats, config, stats_file);
+  const std::vector<reports::ReportFile> files = reports::render_run_report({stats, table, cost, perf});
+
+  const fs::path out = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path(dir);
+  util::ensure_directory(out);
+  for (const reports::ReportFile& f : files) util::write_file_atomic(out / f.name, portable_paths(f.contents));
+  std::cout << fmt::format("{} on {}: {:.4g} mJ, {:.4g} ms, {:.4g} mW average, {:.4g} mm2 (table {})\n",
+                           reports::run_labels(stats).workload, config.name, cost.energy_pj * 1e-9, cost.seconds * 1e3,
+                           cost.average_power_mw, cost.area.total_um2 * 1e-6, table.name);
+  std::cout << "wrote";
+  for (const reports::ReportFile& f : files) std::cout << " " << (out / f.name).string();
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace qtsim::cli

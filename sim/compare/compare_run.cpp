@@ -1,0 +1,189 @@
+#include "compare_run.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "iso_area.hpp"
+#include "models/cost/cost_model.hpp"
+#include "sim/hwconfig/hw_config_loader.hpp"
+#include "sim/hwsim/hw_session.hpp"
+#include "sim/hwsim/simulation_outputs.hpp"
+#include "sim/input/diagnostic.hpp"
+#include "sim/input/json_file.hpp"
+#include "sim/workload/scheme_json.hpp"
+#include "workload_variants.hpp"
+
+namespace qtsim::compare {
+
+namespace {
+
+struct HwChoice {
+  std::string file;
+  nlohmann::json doc;
+  hw::HwConfig config;
+};
+
+HwChoice load_hw(const std::string& file) {
+  HwChoice h;
+  h.file = file;
+  h.doc = hwconfig::load_hw_config_json(file);
+  h.config = hwconfig::parse_hw_config(h.doc, file);
+  return h;
+}
+
+// The preset `family-RxC` if it exists, else `family-16x16` with the array resized (noted).
+HwChoice preset_for(const std::string& family, int rows, int cols, const PresetLocator& presets,
+                    std::vector<std::string>& notes) {
+  const std::string exact = presets.hw_preset(fmt::format("{}-{}x{}", family, rows, cols));
+  std::error_code ec;
+  if (std::filesystem::exists(exact, ec)) return load_hw(exact);
+  HwChoice h;
+  h.file = presets.hw_preset(family + "-16x16");
+  h.doc = hwconfig::load_hw_config_json(h.file);
+  h.doc["mac_array"]["rows"] = rows;
+  h.doc["mac_array"]["cols"] = cols;
+  h.doc["name"] = fmt::format("{}-{}x{}", family, rows, cols);
+  h.config = hwconfig::parse_hw_config(h.doc, h.file);
+  notes.push_back(fmt::format("No preset {}-{}x{}: used {} with its array resized to {}x{}.", family, rows, cols, h.file, rows, cols));
+  return h;
+}
+
+std::string array_text(const hw::HwConfig& c) { return fmt::format("{}x{}", c.array.rows, c.array.cols); }
+
+// The lowering checks that the hardware can run the workload (datapath, normalization unit, buffer sizes).
+void check_runs(const workload::Workload& w, const hw::HwConfig& c, const std::string& file) {
+  try {
+    (void)hwsim::dram_bytes_needed(w, c);
+  } catch (const std::invalid_argument& e) {
+    throw input::InputError(input::Diagnostic{file, "", "hardware that can run " + w.name, e.what(), ""});
+  } catch (const std::runtime_error& e) {
+    throw input::InputError(input::Diagnostic{file, "/sram", "buffers large enough for every layer of " + w.name, e.what(), ""});
+  }
+}
+
+}  // namespace
+
+PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& presets) {
+  PreparedCompare p;
+  reports::CompareInput& in = p.input;
+  in.workload_file = o.workload_file;
+  in.variations = o.variations;
+  in.low_leakage_factor = o.low_leakage_factor;
+
+  // The workload as given must be valid on its own.
+  const nlohmann::json given = input::read_json_file(o.workload_file);
+  const workload::Workload as_given = workload::parse_workload(given, o.workload_file);
+  in.workload_name = network_base_name(as_given.name);
+
+  const VariantSpec bn{"batchnorm", "fp32-bn"}, fixup{"fixup", "int8-eoq"}, wage{"batchnorm", "int8-wageubn"},
+      dfp{"batchnorm", "int8-dfp"};
+  for (const VariantSpec& v : {bn, fixup, wage, dfp}) {
+    p.workloads.push_back(load_variant(given, o.workload_file, v));
+    in.workloads[p.workloads.back().name] = variant_document(given, v);
+  }
+  const workload::Workload& w_bn = p.workloads[0];
+  const workload::Workload& w_fixup = p.workloads[1];
+  if (w_bn.scheme.name == "fp32-bn" && w_bn.training.momentum == 0)
+    in.notes.push_back("The FP32-BN baseline trains with the given file's momentum 0 (no momentum buffer); the "
+                       "repository's BN workloads use 0.9.");
+  in.notes.push_back(fmt::format("Workload variants derived from {}: network.normalization and scheme replaced; data "
+                                 "set, layers and training settings as given.",
+                                 o.workload_file));
+
+  // Hardware.
+  const HwChoice cand = load_hw(o.candidate_hw.value_or(presets.hw_preset("int8-fixup-16x16")));
+  const int rows = cand.config.array.rows, cols = cand.config.array.cols;
+  const HwChoice base = o.baseline_hw ? load_hw(*o.baseline_hw) : preset_for("fp32-bn", rows, cols, presets, in.notes);
+  const HwChoice intbn = preset_for("int8-intbn", rows, cols, presets, in.notes);
+
+  // Tables: --tech for every design, else each design's technology.
+  auto table_key = [&](const hw::HwConfig& c) { return o.tech.value_or(c.technology); };
+  auto need_table = [&](const hw::HwConfig& c) {
+    const std::string k = table_key(c);
+    if (!in.tables.count(k)) in.tables.emplace(k, cost::load_tech_table(presets.tech_table(k)));
+    return k;
+  };
+  const double target = cost::estimate_area(cand.config, in.tables.at(need_table(cand.config))).total_um2;
+  const IsoAreaMatch iso = match_iso_area(base.doc, cand.doc, target, in.tables.at(need_table(base.config)), base.file);
+  in.iso_area = iso.to_json();
+  in.notes.push_back("Iso-area design: " + iso.how + ".");
+
+  struct Plan {
+    std::string key, label, role;
+    const workload::Workload* w;
+    nlohmann::json doc;
+    std::string file;
+  };
+  const std::vector<Plan> plans{
+      {"baseline", "FP32-BN " + array_text(base.config), "baseline: FP32 training with batchnorm", &w_bn, base.doc, base.file},
+      {"candidate", "int8-EOQ Fixup " + array_text(cand.config), "candidate: full 8-bit EOQ training of the Fixup network",
+       &w_fixup, cand.doc, cand.file},
+      {"iso-area", fmt::format("FP32-BN iso-area {}x{}", iso.rows, iso.cols),
+       "the baseline resized to the candidate's area", &w_bn, iso.document, base.file + " [iso-area]"},
+      {"wageubn", "int8-WAGEUBN BN " + array_text(intbn.config), "int8 WAGEUBN with integer batchnorm", &p.workloads[2],
+       intbn.doc, intbn.file},
+      {"dfp", "int8-DFP BN " + array_text(intbn.config), "int8 DFP with integer batchnorm", &p.workloads[3], intbn.doc,
+       intbn.file}};
+  for (const Plan& pl : plans) {
+    reports::CompareDesign d;
+    d.key = pl.key;
+    d.label = pl.label;
+    d.role = pl.role;
+    d.workload = pl.w->name;
+    d.scheme = pl.w->scheme.name;
+    d.hardware = pl.doc;
+    d.config = hwconfig::parse_hw_config(pl.doc, pl.file);
+    check_runs(*pl.w, d.config, pl.file);
+    in.design_table[d.key] = need_table(d.config);
+    in.designs.push_back(std::move(d));
+    p.design_workload.push_back(pl.w);
+  }
+  // Every --vary path must exist in every table and take both values.
+  for (const cost::VariationRange& v : o.variations)
+    for (const auto& [k, t] : in.tables) {
+      cost::TechTable copy = t;
+      cost::apply_variation(copy, cost::Variation{v.path, v.low});
+      cost::apply_variation(copy, cost::Variation{v.path, v.high});
+    }
+  {
+    cost::TechTable copy = in.tables.begin()->second;
+    cost::apply_variation(copy, cost::Variation{"sram.leakage_factor", o.low_leakage_factor});
+  }
+  return p;
+}
+
+void simulate_designs(PreparedCompare& p, bool progress) {
+  std::vector<reports::CompareDesign>& designs = p.input.designs;
+  std::deque<hwsim::RunStats> stats;
+  std::vector<std::vector<hwsim::StepOutcome>> steps(designs.size());
+  std::vector<hwsim::HardwareJob> jobs;
+  hwsim::SessionOptions session;
+  session.mode = hw::ExecMode::timing;
+  session.steps = 1;
+  session.progress = progress;
+  for (std::size_t i = 0; i < designs.size(); ++i) {
+    stats.emplace_back(designs[i].config);
+    hwsim::HardwareJob job;
+    job.workload = p.design_workload[i];
+    job.config = &designs[i].config;
+    job.options = session;
+    job.stats = &stats.back();
+    job.done = [&steps, i](const hwsim::StepOutcome& o) {
+      steps[i].push_back(o);
+      return true;
+    };
+    jobs.push_back(std::move(job));
+  }
+  hwsim::run_jobs(jobs);
+  p.stats_text.clear();
+  for (std::size_t i = 0; i < designs.size(); ++i) {
+    if (steps[i].empty()) throw std::runtime_error("the simulation of " + designs[i].key + " stopped before its step completed");
+    const hwsim::SimulationOutputs out{*p.design_workload[i], designs[i].config, designs[i].hardware, session, stats[i], steps[i]};
+    const nlohmann::ordered_json doc = hwsim::stats_document(out);
+    p.stats_text.push_back(doc.dump(1) + "\n");
+    designs[i].stats = nlohmann::json::parse(p.stats_text.back());
+  }
+}
+
+}  // namespace qtsim::compare

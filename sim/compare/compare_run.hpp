@@ -1,0 +1,49 @@
+#pragma once
+// Everything `qtsim compare` does before rendering: load and check the
+// workload and its variants, pick the hardware (defaults from the presets
+// matching the candidate's array size), size the iso-area design, load the
+// technology tables and check the --vary paths, all before anything runs;
+// then simulate every design in one run_jobs call (SystemC elaborates once
+// per process), timing mode, one step.
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/cost/tech_table.hpp"
+#include "reports/compare_model.hpp"
+#include "sim/hwsim/run_stats.hpp"
+#include "sim/workload/workload.hpp"
+
+namespace qtsim::compare {
+
+struct CompareOptions {
+  std::string workload_file;
+  std::optional<std::string> baseline_hw, candidate_hw;  // files
+  std::optional<std::string> tech;                       // node name or table file, for every design
+  std::vector<cost::VariationRange> variations;
+  double low_leakage_factor = 0.01;
+  bool progress = true;
+};
+
+// How to find presets and tables (the command line's preset_paths).
+struct PresetLocator {
+  std::string (*hw_preset)(const std::string& name);
+  std::string (*tech_table)(const std::string& technology_or_path);
+};
+
+struct PreparedCompare {
+  reports::CompareInput input;
+  std::deque<workload::Workload> workloads;  // stable addresses for the jobs
+  std::vector<const workload::Workload*> design_workload;  // per design
+  std::vector<std::string> stats_text;       // per design, stats.json as written (after simulate)
+};
+
+// Throws input::InputError for any bad input; nothing has run yet.
+PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& presets);
+
+// Runs the designs (one run_jobs call) and fills input.designs[i].stats and stats_text.
+// Throws std::runtime_error if the run was interrupted.
+void simulate_designs(PreparedCompare& p, bool progress);
+
+}  // namespace qtsim::compare
