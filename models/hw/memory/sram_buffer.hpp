@@ -44,7 +44,10 @@ class SramBuffer : public sc_core::sc_module {
     held_ += delta;
     occupancy.write(static_cast<std::uint64_t>(held_));
   }
-  sc_core::sc_signal<std::uint64_t, sc_core::SC_MANY_WRITERS> occupancy;
+  // The loader, executor and storer all write it, sometimes in the same delta
+  // cycle (SC_MANY_WRITERS rejects that: error E115 on ResNet-50); every write
+  // carries the running total held_, so the last write of a delta is right.
+  sc_core::sc_signal<std::uint64_t, sc_core::SC_UNCHECKED_WRITERS> occupancy;
 
  private:
   SramSpec spec_;
