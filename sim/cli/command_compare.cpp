@@ -67,7 +67,10 @@ int run_compare(const Args& args) {
   compare::PreparedCompare prepared = compare::prepare_compare(o, {&hw_preset_file, &tech_table_file});
   const fs::path out = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path("compare-" + prepared.input.workload_name);
   const auto t1 = std::chrono::steady_clock::now();
-  compare::simulate_designs(prepared, o.progress);
+  if (const int signal = compare::simulate_designs(prepared, o.progress)) {
+    std::cerr << "interrupted before every design completed its step: nothing written\n";
+    return 128 + signal;
+  }
   const auto t2 = std::chrono::steady_clock::now();
   const reports::Comparison c = reports::compare(prepared.input);
   const std::vector<reports::ReportFile> files = reports::render_comparison(c);

@@ -104,8 +104,18 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
     if (!in.tables.count(k)) in.tables.emplace(k, cost::load_tech_table(presets.tech_table(k)));
     return k;
   };
-  const double target = cost::estimate_area(cand.config, in.tables.at(need_table(cand.config))).total_um2;
-  const IsoAreaMatch iso = match_iso_area(base.doc, cand.doc, target, in.tables.at(need_table(base.config)), base.file);
+  const std::string base_table = need_table(base.config);
+  if (need_table(cand.config) != base_table)
+    in.notes.push_back("The baseline and the candidate use different technology tables; the iso-area search uses the baseline's.");
+  const IsoAreaMatch iso = match_iso_area(base.doc, cand.doc, in.tables.at(base_table), base.file,
+                                          [&](const hw::HwConfig& c) -> std::string {
+                                            try {
+                                              check_runs(w_bn, c, base.file);
+                                            } catch (const input::InputError& e) {
+                                              return e.diagnostics().empty() ? "it cannot run" : e.diagnostics().front().found;
+                                            }
+                                            return "";
+                                          });
   in.iso_area = iso.to_json();
   in.notes.push_back("Iso-area design: " + iso.how + ".");
 
@@ -119,8 +129,10 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
       {"baseline", "FP32-BN " + array_text(base.config), "baseline: FP32 training with batchnorm", &w_bn, base.doc, base.file},
       {"candidate", "int8-EOQ Fixup " + array_text(cand.config), "candidate: full 8-bit EOQ training of the Fixup network",
        &w_fixup, cand.doc, cand.file},
-      {"iso-area", fmt::format("FP32-BN iso-area {}x{}", iso.rows, iso.cols),
-       "the baseline resized to the candidate's area", &w_bn, iso.document, base.file + " [iso-area]"},
+      {"iso-area",
+       fmt::format("FP32-BN iso-{} {}x{}", iso.matched == "array" ? "array-area" : "area", iso.rows, iso.cols),
+       iso.matched == "array" ? "the baseline's array resized to the candidate's array area (total area cannot match)"
+                              : "the baseline resized to the candidate's total area", &w_bn, iso.document, base.file + " [iso-area]"},
       {"wageubn", "int8-WAGEUBN BN " + array_text(intbn.config), "int8 WAGEUBN with integer batchnorm", &p.workloads[2],
        intbn.doc, intbn.file},
       {"dfp", "int8-DFP BN " + array_text(intbn.config), "int8 DFP with integer batchnorm", &p.workloads[3], intbn.doc,
@@ -134,10 +146,10 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
     d.scheme = pl.w->scheme.name;
     d.hardware = pl.doc;
     d.config = hwconfig::parse_hw_config(pl.doc, pl.file);
-    check_runs(*pl.w, d.config, pl.file);
     in.design_table[d.key] = need_table(d.config);
     in.designs.push_back(std::move(d));
     p.design_workload.push_back(pl.w);
+    p.design_file.push_back(pl.file);
   }
   // Every --vary path must exist in every table and take both values.
   for (const cost::VariationRange& v : o.variations)
@@ -153,7 +165,7 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
   return p;
 }
 
-void simulate_designs(PreparedCompare& p, bool progress) {
+int simulate_designs(PreparedCompare& p, bool progress) {
   std::vector<reports::CompareDesign>& designs = p.input.designs;
   std::deque<hwsim::RunStats> stats;
   std::vector<std::vector<hwsim::StepOutcome>> steps(designs.size());
@@ -175,15 +187,30 @@ void simulate_designs(PreparedCompare& p, bool progress) {
     };
     jobs.push_back(std::move(job));
   }
-  hwsim::run_jobs(jobs);
+  // Lowering a step checks that the hardware can run the workload; it happens
+  // when run_jobs builds the accelerators, before anything is simulated. It
+  // costs a model's parameter initialisation per design, so it is not done
+  // twice: on failure, find the design it was and say so.
+  hwsim::RunEnd end;
+  try {
+    end = hwsim::run_jobs(jobs);
+  } catch (const std::exception&) {
+    for (std::size_t i = 0; i < designs.size(); ++i) check_runs(*p.design_workload[i], designs[i].config, p.design_file[i]);
+    throw;
+  }
+  for (std::size_t i = 0; i < designs.size(); ++i)
+    if (steps[i].empty()) {
+      if (end.interrupted_by) return end.interrupted_by;
+      throw std::runtime_error("the simulation of " + designs[i].key + " stopped before its step completed");
+    }
   p.stats_text.clear();
   for (std::size_t i = 0; i < designs.size(); ++i) {
-    if (steps[i].empty()) throw std::runtime_error("the simulation of " + designs[i].key + " stopped before its step completed");
     const hwsim::SimulationOutputs out{*p.design_workload[i], designs[i].config, designs[i].hardware, session, stats[i], steps[i]};
     const nlohmann::ordered_json doc = hwsim::stats_document(out);
     p.stats_text.push_back(doc.dump(1) + "\n");
     designs[i].stats = nlohmann::json::parse(p.stats_text.back());
   }
+  return 0;
 }
 
 }  // namespace qtsim::compare

@@ -36,14 +36,19 @@ struct PreparedCompare {
   reports::CompareInput input;
   std::deque<workload::Workload> workloads;  // stable addresses for the jobs
   std::vector<const workload::Workload*> design_workload;  // per design
+  std::vector<std::string> design_file;                     // per design: its hardware file, for messages
   std::vector<std::string> stats_text;       // per design, stats.json as written (after simulate)
 };
 
-// Throws input::InputError for any bad input; nothing has run yet.
+// Throws input::InputError for any bad input found without lowering the
+// workload (simulate_designs reports a design that cannot run it); nothing has run yet.
 PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& presets);
 
-// Runs the designs (one run_jobs call) and fills input.designs[i].stats and stats_text.
-// Throws std::runtime_error if the run was interrupted.
-void simulate_designs(PreparedCompare& p, bool progress);
+// Runs the designs (one run_jobs call) and fills input.designs[i].stats and
+// stats_text. Returns 0, or the signal (SIGINT, SIGTERM) that stopped the run
+// before every design completed its step (nothing is filled in then). Throws
+// input::InputError naming the design's hardware file when a design cannot
+// run its workload (datapath, normalization unit, buffers too small).
+int simulate_designs(PreparedCompare& p, bool progress);
 
 }  // namespace qtsim::compare

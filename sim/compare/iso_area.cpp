@@ -13,30 +13,32 @@ namespace {
 
 constexpr int kMaxSide = 256;
 
+using Measure = std::function<double(const hw::HwConfig&)>;
+
 struct Best {
   int rows = 1, cols = 1;
-  double area = 0, error = INFINITY;
+  double value = 0, error = INFINITY;
 };
 
-Best search(hw::HwConfig config, double target, const cost::TechTable& table) {
-  auto area = [&](int r, int c) {
+// The R x C closest to `target` by `measure`, which grows with C at fixed R.
+Best search(hw::HwConfig config, double target, const Measure& measure) {
+  auto at = [&](int r, int c) {
     config.array.rows = r;
     config.array.cols = c;
-    return cost::estimate_area(config, table).total_um2;
+    return measure(config);
   };
   Best best;
   auto consider = [&](int r, int c) {
-    const double a = area(r, c), e = std::fabs(a - target);
+    const double v = at(r, c), e = std::fabs(v - target);
     if (e < best.error - 1e-9 || (std::fabs(e - best.error) <= 1e-9 && std::abs(r - c) < std::abs(best.rows - best.cols)))
-      best = {r, c, a, e};
+      best = {r, c, v, e};
   };
   for (int r = 1; r <= kMaxSide; ++r) {
-    // Area grows with the column count: find the first C whose area reaches the target.
     int lo = std::max(1, (r + 1) / 2), hi = std::min(kMaxSide, 2 * r);
     const int first = lo, last = hi;
-    while (lo < hi) {
+    while (lo < hi) {  // the first C reaching the target
       const int mid = (lo + hi) / 2;
-      if (area(r, mid) < target) lo = mid + 1;
+      if (at(r, mid) < target) lo = mid + 1;
       else hi = mid;
     }
     consider(r, lo);
@@ -46,43 +48,90 @@ Best search(hw::HwConfig config, double target, const cost::TechTable& table) {
   return best;
 }
 
+double array_area(const cost::AreaBreakdown& a) {
+  double s = 0;
+  for (const cost::AreaItem& it : a.items)
+    if (it.category == "mac_array") s += it.um2;
+  return s;
+}
+
+hw::HwConfig resized(hw::HwConfig c, int rows, int cols) {
+  c.array.rows = rows;
+  c.array.cols = cols;
+  return c;
+}
+
 }  // namespace
 
 nlohmann::ordered_json IsoAreaMatch::to_json() const {
-  return {{"target_um2", target_um2}, {"area_um2", area_um2}, {"rows", rows}, {"cols", cols},
-          {"candidate_sram", candidate_sram}, {"reachable", reachable}, {"how", how}};
+  return {{"matched", matched}, {"target_um2", target_um2}, {"area_um2", area_um2}, {"total_um2", total_um2},
+          {"rows", rows},       {"cols", cols},             {"reachable", reachable}, {"how", how}};
 }
 
-IsoAreaMatch match_iso_area(const nlohmann::json& baseline, const nlohmann::json& candidate, double target,
-                            const cost::TechTable& table, const std::string& file) {
-  IsoAreaMatch m;
-  m.target_um2 = target;
+IsoAreaMatch match_iso_area(const nlohmann::json& baseline, const nlohmann::json& candidate, const cost::TechTable& table,
+                            const std::string& file, const RunsCheck& runs) {
+  const hw::HwConfig cand = hwconfig::parse_hw_config(candidate, file);
+  const cost::AreaBreakdown cand_area = cost::estimate_area(cand, table);
+  const Measure total = [&](const hw::HwConfig& c) { return cost::estimate_area(c, table).total_um2; };
+  const Measure array = [&](const hw::HwConfig& c) { return array_area(cost::estimate_area(c, table)); };
+  const std::string base_name = baseline.value("name", std::string("baseline"));
+
   nlohmann::json doc = baseline;
   hw::HwConfig config = hwconfig::parse_hw_config(doc, file);
-  hw::HwConfig smallest = config;
-  smallest.array.rows = smallest.array.cols = 1;
-  if (cost::estimate_area(smallest, table).total_um2 > target && candidate.contains("sram")) {
-    doc["sram"] = candidate.at("sram");
-    config = hwconfig::parse_hw_config(doc, file + " [with the candidate's SRAM]");
-    m.candidate_sram = true;
+  IsoAreaMatch m;
+  std::string why;
+  Best b;
+  if (total(resized(config, 1, 1)) <= cand_area.total_um2) {
+    m.matched = "total";
+    m.target_um2 = cand_area.total_um2;
+    b = search(config, m.target_um2, total);
+  } else {
+    why = fmt::format("{}'s SRAM alone ({:.4g} mm2 with a 1x1 array) is larger than the whole int8 design ({:.4g} mm2)",
+                      base_name, total(resized(config, 1, 1)) * 1e-6, cand_area.total_um2 * 1e-6);
+    nlohmann::json with_sram = baseline;
+    with_sram["sram"] = candidate.value("sram", nlohmann::json::object());
+    const hw::HwConfig c2 = hwconfig::parse_hw_config(with_sram, file + " [with the candidate's SRAM]");
+    const Best b2 = search(c2, cand_area.total_um2, total);
+    const std::string fails = total(resized(c2, 1, 1)) > cand_area.total_um2
+                                  ? std::string("even a 1x1 array is larger than the target")
+                                  : runs(resized(c2, b2.rows, b2.cols));
+    if (fails.empty()) {
+      m.matched = "total, candidate SRAM";
+      m.target_um2 = cand_area.total_um2;
+      doc = with_sram;
+      config = c2;
+      b = b2;
+    } else {
+      why += "; with the candidate's SRAM buffers: " + fails;
+      m.matched = "array";
+      m.target_um2 = array_area(cand_area);
+      b = search(config, m.target_um2, array);
+    }
   }
-  const Best b = search(config, target, table);
   m.rows = b.rows;
   m.cols = b.cols;
-  m.area_um2 = b.area;
-  m.reachable = b.error <= 0.05 * target;
+  m.area_um2 = b.value;
+  m.total_um2 = total(resized(config, b.rows, b.cols));
+  m.reachable = b.error <= 0.05 * m.target_um2;
   doc["mac_array"]["rows"] = b.rows;
   doc["mac_array"]["cols"] = b.cols;
-  doc["name"] = fmt::format("{}-iso-area-{}x{}", doc.value("name", std::string("hw")), b.rows, b.cols);
+  doc["name"] = fmt::format("{}-iso-area-{}x{}", base_name, b.rows, b.cols);
   m.document = doc;
-  m.how = fmt::format("{} MAC array resized to {}x{} so the design's area ({:.4g} mm2) matches the int8 candidate's "
-                      "({:.4g} mm2, {:+.1f}%){}",
-                      baseline.value("name", std::string("baseline")), b.rows, b.cols, b.area * 1e-6, target * 1e-6,
-                      target > 0 ? 100.0 * (b.area - target) / target : 0.0,
-                      m.candidate_sram ? "; the baseline's own SRAM alone is larger than the target, so it takes the "
-                                         "candidate's SRAM buffers (same on-chip memory, the area difference is the arithmetic's)"
-                                       : "");
-  if (!m.reachable) m.how += "; no array size comes within 5% of the target";
+  const double off = m.target_um2 > 0 ? 100.0 * (m.area_um2 - m.target_um2) / m.target_um2 : 0.0;
+  if (m.matched == "total")
+    m.how = fmt::format("{} with its MAC array resized to {}x{}: total area {:.4g} mm2 vs the int8 candidate's {:.4g} mm2 ({:+.1f}%)",
+                        base_name, b.rows, b.cols, m.area_um2 * 1e-6, m.target_um2 * 1e-6, off);
+  else if (m.matched == "total, candidate SRAM")
+    m.how = fmt::format("{} with the candidate's SRAM buffers and its MAC array resized to {}x{}: total area {:.4g} mm2 vs "
+                        "the int8 candidate's {:.4g} mm2 ({:+.1f}%), because {} (same on-chip memory: the area left is "
+                        "the arithmetic's)",
+                        base_name, b.rows, b.cols, m.area_um2 * 1e-6, m.target_um2 * 1e-6, off, why);
+  else
+    m.how = fmt::format("total area cannot be matched: {}. Matched the MAC array's area instead, keeping {}'s SRAM: "
+                        "{}x{} FP32 array {:.4g} mm2 vs the int8 array's {:.4g} mm2 ({:+.1f}%); the design's total is "
+                        "{:.4g} mm2",
+                        why, base_name, b.rows, b.cols, m.area_um2 * 1e-6, m.target_um2 * 1e-6, off, m.total_um2 * 1e-6);
+  if (!m.reachable) m.how += " (no array size comes within 5% of the target)";
   return m;
 }
 
