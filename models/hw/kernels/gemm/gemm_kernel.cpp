@@ -161,6 +161,31 @@ bool GemmKernel::next(Tile& tile, KernelEnv& env) {
   return true;
 }
 
+// The im2col address generator: row (n, p, q) of `out` (row length `row_len`)
+// gets the `channels` x R x S patch of output pixel (p, q) from the input box
+// `box` in SRAM; padding positions stay zero.
+template <typename T, typename Reader>
+void GemmKernel::im2col(const ConvBlock& blk, const Reader& in, const Box& box, std::int64_t channels, T* out,
+                        std::int64_t row_len) const {
+  const ConvShape& s = shape_;
+  const std::int64_t Q = s.q();
+  for (std::int64_t n = 0; n < blk.nn; ++n)
+    for (std::int64_t p = 0; p < blk.ny; ++p)
+      for (std::int64_t q = 0; q < Q; ++q) {
+        T* row = out + ((n * blk.ny + p) * Q + q) * row_len;
+        for (std::int64_t c = 0; c < channels; ++c)
+          for (std::int64_t r = 0; r < s.r; ++r) {
+            const std::int64_t h = (blk.y0 + p) * s.stride + r - s.pad;
+            if (h < 0 || h >= s.h) continue;
+            for (std::int64_t t = 0; t < s.s; ++t) {
+              const std::int64_t w = q * s.stride + t - s.pad;
+              if (w < 0 || w >= s.w) continue;
+              row[(c * s.r + r) * s.s + t] = read<T>(in, ((n * box.nc + c) * box.nh + (h - box.h0)) * box.nw + w);
+            }
+          }
+      }
+}
+
 // Operand streams of a block as dense matrices: a is m x k (row-major), b is k x n.
 template <typename T>
 void GemmKernel::gather(const ConvBlock& blk, const std::uint8_t* a_data, const std::uint8_t* a_flags,
@@ -177,21 +202,7 @@ void GemmKernel::gather(const ConvBlock& blk, const std::uint8_t* a_data, const 
   switch (pass_) {
     case ConvPass::forward:
       // a[(n, p, q)][(c, r, s)] = x[n][c][p*stride + r - pad][q*stride + s - pad]
-      for (std::int64_t n = 0; n < blk.nn; ++n)
-        for (std::int64_t p = 0; p < blk.ny; ++p)
-          for (std::int64_t q = 0; q < Q; ++q) {
-            T* row = a.data() + ((n * blk.ny + p) * Q + q) * d.k;
-            for (std::int64_t c = 0; c < blk.nr; ++c)
-              for (std::int64_t r = 0; r < s.r; ++r) {
-                const std::int64_t h = (blk.y0 + p) * s.stride + r - s.pad;
-                if (h < 0 || h >= s.h) continue;
-                for (std::int64_t t = 0; t < s.s; ++t) {
-                  const std::int64_t w = q * s.stride + t - s.pad;
-                  if (w < 0 || w >= s.w) continue;
-                  row[(c * s.r + r) * s.s + t] = read<T>(ra, ((n * ab.nc + c) * ab.nh + (h - ab.h0)) * ab.nw + w);
-                }
-              }
-          }
+      im2col(blk, ra, ab, blk.nr, a.data(), d.k);
       // b[(c, r, s)][k] = w[k][c][r][s]
       for (std::int64_t k = 0; k < blk.nc; ++k)
         for (std::int64_t crs = 0; crs < d.k; ++crs) b[static_cast<std::size_t>(crs * d.n + k)] = read<T>(rb, k * d.k + crs);
@@ -228,21 +239,7 @@ void GemmKernel::gather(const ConvBlock& blk, const std::uint8_t* a_data, const 
           for (std::int64_t pq = 0; pq < blk.ny * Q; ++pq)
             a[static_cast<std::size_t>(k * d.k + n * blk.ny * Q + pq)] = read<T>(ra, (n * ab.nc + k) * blk.ny * Q + pq);
       // b[(n, p, q)][(c, r, s)] = x[n][c][p*stride + r - pad][q*stride + s - pad]
-      for (std::int64_t n = 0; n < blk.nn; ++n)
-        for (std::int64_t p = 0; p < blk.ny; ++p)
-          for (std::int64_t q = 0; q < Q; ++q) {
-            T* row = b.data() + ((n * blk.ny + p) * Q + q) * d.n;
-            for (std::int64_t c = 0; c < blk.nc; ++c)
-              for (std::int64_t r = 0; r < s.r; ++r) {
-                const std::int64_t h = (blk.y0 + p) * s.stride + r - s.pad;
-                if (h < 0 || h >= s.h) continue;
-                for (std::int64_t t = 0; t < s.s; ++t) {
-                  const std::int64_t w = q * s.stride + t - s.pad;
-                  if (w < 0 || w >= s.w) continue;
-                  row[(c * s.r + r) * s.s + t] = read<T>(rb, ((n * bb.nc + c) * bb.nh + (h - bb.h0)) * bb.nw + w);
-                }
-              }
-          }
+      im2col(blk, rb, bb, blk.nc, b.data(), d.n);
       break;
   }
 }

@@ -38,6 +38,9 @@ class GemmKernel : public Kernel {
   template <typename T>
   void gather(const ConvBlock& block, const std::uint8_t* a_data, const std::uint8_t* a_flags, const std::uint8_t* b_data,
               std::vector<T>& a, std::vector<T>& b) const;
+  template <typename T, typename Reader>
+  void im2col(const ConvBlock& blk, const Reader& in, const Box& box, std::int64_t channels, T* out,
+              std::int64_t row_len) const;
   std::uint64_t a_bytes() const;
   static bool per_tap_sums(ConvPass pass, const ConvShape& s, const HwTensor& out);
   void compute_float_per_tap(const ConvBlock& blk, const std::vector<float>& a, const std::vector<float>& b,
