@@ -31,6 +31,7 @@ struct RunReportInput {
 struct ReportFile {
   std::string name;      // file name inside the output directory
   std::string contents;
+  bool operator==(const ReportFile&) const = default;
 };
 
 nlohmann::ordered_json run_report_json(const RunReportInput& in);
