@@ -48,7 +48,11 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const po::opti
   } catch (const po::too_many_positional_options_error&) {
     throw input::InputError(option_error("", std::to_string(positional.size()) + " file argument(s)", "more"));
   } catch (const po::invalid_option_value& e) {
-    throw input::InputError(option_error(e.get_option_name(), "a value of the option's type", e.what()));
+    // Boost says "the argument ('many') for option '--steps' is invalid": keep the value.
+    const std::string what = e.what();
+    const auto a = what.find("('"), b = what.find("')");
+    const std::string value = a != std::string::npos && b != std::string::npos && b > a ? what.substr(a + 2, b - a - 2) : what;
+    throw input::InputError(option_error(e.get_option_name(), "a number", "\"" + value + "\""));
   } catch (const po::error& e) {
     throw input::InputError(option_error("", "valid options", e.what()));
   }
