@@ -9,7 +9,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 steps=${1:-3}
-"$top/scripts/build.sh" >/dev/null
+"$top/scripts/build.sh" >/dev/null || { echo "validate-matrix: the build failed (run scripts/build.sh to see why)" >&2; exit 2; }
 qtsim="${QTSIM_BUILD_DIR:-$top/build}/qtsim"
 cd "$top"
 cases=(
