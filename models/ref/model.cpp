@@ -1,5 +1,7 @@
 #include "model.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <fmt/format.h>
 #include <stdexcept>
@@ -45,11 +47,23 @@ bool has_parameters(OpKind op) {
 
 void Model::Pass::check_finite(const std::string& name, const FTensor& f) {
   if (stats.first_fault) return;
-  for (std::size_t i = 0; i < f.size(); ++i)
-    if (!std::isfinite(f.data[i])) {
-      stats.first_fault = NumericFault{name, i, std::isnan(f.data[i]) ? "NaN" : "Inf"};
-      return;
-    }
+  // A float is NaN or Inf exactly when its exponent bits are all ones: blocks are
+  // tested with that branch-free (vectorized) rule, and only a failing block is
+  // searched for its first non-finite element.
+  constexpr std::size_t kBlock = 4096;
+  constexpr std::uint32_t kExponentBits = 0x7f800000U;
+  for (std::size_t b = 0; b < f.size(); b += kBlock) {
+    const std::size_t e = std::min(f.size(), b + kBlock);
+    std::uint32_t bad = 0;
+    for (std::size_t i = b; i < e; ++i)
+      bad |= static_cast<std::uint32_t>((std::bit_cast<std::uint32_t>(f.data[i]) & kExponentBits) == kExponentBits);
+    if (bad == 0) continue;
+    for (std::size_t i = b; i < e; ++i)
+      if (!std::isfinite(f.data[i])) {
+        stats.first_fault = NumericFault{name, i, std::isnan(f.data[i]) ? "NaN" : "Inf"};
+        return;
+      }
+  }
 }
 
 Model::Model(Network net, Scheme scheme, std::uint32_t seed) : net_(std::move(net)), scheme_(std::move(scheme)), seed_(seed) {
@@ -111,7 +125,7 @@ Model::Value Model::output_error(Pass& pass, int node) const {
   Value dy;
   const auto id = static_cast<std::uint32_t>(node);
   if (float_nodes_[static_cast<std::size_t>(node)]) {
-    FTensor sum = contributions[0].f ? *contributions[0].f : dequantize(*contributions[0].q);
+    FTensor sum = contributions[0].f ? std::move(*contributions[0].f) : dequantize(*contributions[0].q);
     for (std::size_t k = 1; k < contributions.size(); ++k) {
       const FTensor add = contributions[k].f ? *contributions[k].f : dequantize(*contributions[k].q);
       for (std::size_t i = 0; i < sum.size(); ++i) sum.data[i] += add.data[i];
@@ -127,8 +141,10 @@ Model::Value Model::output_error(Pass& pass, int node) const {
       pass.stats.paths["E"].add(st);
       return w;
     };
-    WideTensor sum = wide_of(contributions[0]);
-    for (std::size_t k = 1; k < contributions.size(); ++k) sum = add_aligned(sum, wide_of(contributions[k]));
+    // Two integer errors (a residual fan-out) are added without widened copies.
+    const bool two_ints = contributions.size() >= 2 && contributions[0].q && contributions[1].q;
+    WideTensor sum = two_ints ? add_aligned(*contributions[0].q, *contributions[1].q) : wide_of(contributions[0]);
+    for (std::size_t k = two_ints ? 2 : 1; k < contributions.size(); ++k) sum = add_aligned(sum, wide_of(contributions[k]));
     dy.q = quantize_path(pass, sum, scheme_.E, "E", id, RandomPurpose::quantize_output_error);
   }
   contributions.clear();

@@ -4,8 +4,10 @@
 #include <bit>
 #include <cmath>
 #include <atomic>
+#include <limits>
 #include <stdexcept>
 
+#include "ops/elementwise.hpp"
 #include "parallel.hpp"
 
 namespace qtsim::ref {
@@ -35,35 +37,67 @@ std::uint64_t worst_rounded(std::uint64_t m, int s, Rounding rounding) {
 
 int bit_length(std::uint64_t m) { return m == 0 ? 0 : 64 - std::countl_zero(m); }
 
-constexpr std::uint64_t kFastLimit = std::uint64_t{1} << 61;
+constexpr std::int64_t kGrain = 16384;  // elements: the smallest chunk worth a thread
+
+// round_shift(v, s, mode, word) in plain int64 arithmetic, for the cases where
+// that gives the same result as round_shift's 128-bit rule: v + offset cannot
+// overflow (s > 0), or the left shift by -s cannot (s <= 0). Branch-free per
+// element, so the loops that use it vectorize.
+class Int64Rounding {
+ public:
+  static bool exact(std::uint64_t max_abs, int s, Rounding mode) {
+    constexpr std::uint64_t kMax = std::numeric_limits<std::int64_t>::max();
+    if (s <= 0) return s > -63 && max_abs <= (kMax >> -s);
+    if (s > 62) return false;
+    const Int64Rounding r(s);
+    const std::uint64_t max_offset = mode == Rounding::nearest ? static_cast<std::uint64_t>(r.half_)
+                                                               : std::uint64_t{r.word_mask_} << r.word_shift_;
+    return max_abs <= kMax - max_offset;
+  }
+  explicit Int64Rounding(int s)
+      : s_(s), half_(s > 0 ? std::int64_t{1} << (s - 1) : 0),
+        word_mask_(s <= 0 ? 0U : s < 32 ? static_cast<std::uint32_t>((std::uint64_t{1} << s) - 1) : ~0U),
+        word_shift_(std::max(0, s - 32)), factor_(s > 0 ? 1 : std::int64_t{1} << -s) {}
+  std::int64_t nearest(std::int64_t v) const { return s_ > 0 ? (v + half_) >> s_ : v * factor_; }
+  // The random offset: the low s bits of the word, or for s > 32 the word at the top of the s-bit fraction.
+  std::int64_t stochastic(std::int64_t v, std::uint32_t word) const {
+    return s_ > 0 ? (v + (static_cast<std::int64_t>(word & word_mask_) << word_shift_)) >> s_ : v * factor_;
+  }
+
+ private:
+  int s_;
+  std::int64_t half_;
+  std::uint32_t word_mask_;
+  int word_shift_;
+  std::int64_t factor_;
+};
 
 // out[i] = sat_k(round(v[i], s)) for all i, in parallel chunks; returns the
-// saturation count. When |v| < 2^61 and 0 < s <= 32 the rule of round_shift is
-// evaluated in int64 (no overflow possible: |v| + 2^32 < 2^63), which gives the
-// same result as the 128-bit general path; other cases take that path.
+// saturation count. Int64Rounding where it is exact, round_shift otherwise.
 std::uint64_t round_all(const WideTensor& in, std::uint64_t max_abs, int s, Rounding mode, const RandomStream& random,
                         int clip_bits, std::int32_t* out) {
   const std::int64_t qmax = max_magnitude(clip_bits);
-  const bool fast = max_abs < kFastLimit && s > 0 && s <= 32;
-  const bool left = max_abs < kFastLimit && s <= 0 && s > -62 && (s == 0 || max_abs < (kFastLimit >> -s));
+  const bool fast = Int64Rounding::exact(max_abs, s, mode);
+  const Int64Rounding rounding(fast ? s : 0);
   std::atomic<std::uint64_t> saturated{0};
   parallel_for(0, static_cast<std::int64_t>(in.size()), [&](std::int64_t b, std::int64_t e) {
-    std::uint64_t sat = 0;
+    // Local copies: the compiler cannot tell that the stores through `out` leave
+    // the captured variables alone, and would reload them for every element.
+    const Int64Rounding rounding_ = rounding;
+    const std::int64_t qmax_ = qmax;
     const std::int64_t* v = in.v.data();
+    std::int32_t* q = out;
+    std::uint64_t sat = 0;
     auto store = [&](std::int64_t i, std::int64_t r) {  // branch-free so the loops vectorise
-      sat += static_cast<std::uint64_t>(r > qmax) + static_cast<std::uint64_t>(r < -qmax);
-      out[i] = static_cast<std::int32_t>(std::clamp(r, -qmax, qmax));
+      sat += static_cast<std::uint64_t>(r > qmax_) + static_cast<std::uint64_t>(r < -qmax_);
+      q[i] = static_cast<std::int32_t>(std::clamp(r, -qmax_, qmax_));
     };
     if (fast && mode == Rounding::nearest) {
-      const std::int64_t half = std::int64_t{1} << (s - 1);
-      for (std::int64_t i = b; i < e; ++i) store(i, (v[i] + half) >> s);
+      for (std::int64_t i = b; i < e; ++i) store(i, rounding_.nearest(v[i]));
     } else if (fast) {
-      const std::uint32_t mask = static_cast<std::uint32_t>((std::uint64_t{1} << s) - 1);
       const std::uint32_t key = random.key();
       for (std::int64_t i = b; i < e; ++i)
-        store(i, (v[i] + static_cast<std::int64_t>(lowbias32(static_cast<std::uint32_t>(i) ^ key) & mask)) >> s);
-    } else if (left) {
-      for (std::int64_t i = b; i < e; ++i) store(i, v[i] * (std::int64_t{1} << -s));
+        store(i, rounding_.stochastic(v[i], lowbias32(static_cast<std::uint32_t>(i) ^ key)));
     } else {
       for (std::int64_t i = b; i < e; ++i) {
         const std::uint32_t w = mode == Rounding::stochastic ? random.word(static_cast<std::uint64_t>(i)) : 0U;
@@ -71,7 +105,52 @@ std::uint64_t round_all(const WideTensor& in, std::uint64_t max_abs, int s, Roun
       }
     }
     saturated += sat;
-  }, 16384);
+  }, kGrain);
+  return saturated;
+}
+
+// The flag quantizer's element rule (docs/NUMERICS.md §4.4): the fine rounding
+// (fine_shift = s - flag_shift) when it fits in k bits, with flag 1; else the
+// coarse rounding, saturated, with flag 0. Returns the saturation count.
+std::uint64_t flag_round_all(const WideTensor& in, std::uint64_t max_abs, int s, int fine_shift, Rounding mode,
+                             const RandomStream& random, int bits, std::int32_t* out, std::uint8_t* flag) {
+  const std::int64_t qmax = max_magnitude(bits);
+  const bool fast = Int64Rounding::exact(max_abs, s, mode) && Int64Rounding::exact(max_abs, fine_shift, mode);
+  const Int64Rounding coarse(fast ? s : 0), fine(fast ? fine_shift : 0);
+  const bool stochastic = mode == Rounding::stochastic;
+  std::atomic<std::uint64_t> saturated{0};
+  parallel_for(0, static_cast<std::int64_t>(in.size()), [&](std::int64_t b, std::int64_t e) {
+    // Local copies: stores through `flag` (bytes) may alias anything, so the
+    // compiler would otherwise reload every captured variable per element.
+    const Int64Rounding coarse_ = coarse, fine_ = fine;
+    const std::int64_t qmax_ = qmax;
+    const std::int64_t* v = in.v.data();
+    std::int32_t* q = out;
+    std::uint8_t* f_out = flag;
+    std::uint64_t sat = 0;
+    auto store = [&](std::int64_t i, std::int64_t f, std::int64_t c) {  // branch-free so the loops vectorise
+      const std::int64_t fits = static_cast<std::int64_t>(f >= -qmax_) & static_cast<std::int64_t>(f <= qmax_);
+      const std::int64_t clamped = std::clamp(c, -qmax_, qmax_);
+      sat += static_cast<std::uint64_t>((1 - fits) & static_cast<std::int64_t>(clamped != c));
+      q[i] = static_cast<std::int32_t>(fits != 0 ? f : clamped);
+      f_out[i] = static_cast<std::uint8_t>(fits);
+    };
+    if (fast && !stochastic) {
+      for (std::int64_t i = b; i < e; ++i) store(i, fine_.nearest(v[i]), coarse_.nearest(v[i]));
+    } else if (fast) {
+      const std::uint32_t key = random.key();
+      for (std::int64_t i = b; i < e; ++i) {
+        const std::uint32_t w = lowbias32(static_cast<std::uint32_t>(i) ^ key);
+        store(i, fine_.stochastic(v[i], w), coarse_.stochastic(v[i], w));
+      }
+    } else {
+      for (std::int64_t i = b; i < e; ++i) {
+        const std::uint32_t w = stochastic ? random.word(static_cast<std::uint64_t>(i)) : 0U;
+        store(i, round_shift(v[i], fine_shift, mode, w), round_shift(v[i], s, mode, w));
+      }
+    }
+    saturated += sat;
+  }, kGrain);
   return saturated;
 }
 
@@ -113,7 +192,6 @@ QTensor quantize(const WideTensor& in, const QuantizerSpec& spec, const RandomSt
   st.elements = in.size();
   const std::uint64_t m = max_abs(in);
   QTensor out(in.shape, 0, spec.bits);
-  auto word = [&](std::size_t i) { return spec.rounding == Rounding::stochastic ? random.word(i) : 0U; };
 
   switch (spec.kind) {
     case QuantizerKind::direct: {
@@ -146,20 +224,9 @@ QTensor quantize(const WideTensor& in, const QuantizerSpec& spec, const RandomSt
       st.shift = choose_shift(m, spec.bits, spec.rounding);
       out.exp = in.exp + st.shift;
       out.flag_shift = spec.bits - 1;
-      out.flag.assign(in.size(), 0);
-      const int fine_shift = st.shift - out.flag_shift;
-      const std::int64_t qmax = max_magnitude(spec.bits);
-      for (std::size_t i = 0; i < in.size(); ++i) {
-        const std::uint32_t w = word(i);
-        const std::int64_t fine = round_shift(in.v[i], fine_shift, spec.rounding, w);
-        if (fine >= -qmax && fine <= qmax) {
-          out.q[i] = static_cast<std::int32_t>(fine);
-          out.flag[i] = 1;
-        } else {
-          out.q[i] = static_cast<std::int32_t>(
-              saturate(round_shift(in.v[i], st.shift, spec.rounding, w), spec.bits, &st.saturated));
-        }
-      }
+      out.flag.resize(in.size());
+      st.saturated = flag_round_all(in, m, st.shift, st.shift - out.flag_shift, spec.rounding, random, spec.bits,
+                                    out.q.data(), out.flag.data());
       break;
     }
   }
@@ -214,16 +281,9 @@ int finest_exp(const QTensor& t) {
 
 WideTensor to_wide(const QTensor& in, int exp) {
   if (finest_exp(in) < exp) throw std::logic_error("to_wide: target exponent coarser than an element");
-  WideTensor out;
-  out.shape = in.shape;
-  out.exp = exp;
-  out.v.resize(in.size());
-  const int s = in.exp - exp;  // unflagged elements; flagged ones sit flag_shift finer
-  if (!in.flagged() && s < 31) {
-    for (std::size_t i = 0; i < in.size(); ++i) out.v[i] = static_cast<std::int64_t>(in.q[i]) << s;
-  } else {
-    for (std::size_t i = 0; i < in.size(); ++i) out.v[i] = left_shift_saturating(in.q[i], in.exp_of(i) - exp);
-  }
+  const Widened widened(in, exp);
+  WideTensor out(in.shape, exp);
+  for_each_element(static_cast<std::int64_t>(in.size()), [&](std::int64_t i) { out.v[i] = widened[i]; });
   return out;
 }
 

@@ -1,22 +1,25 @@
 // Integer ReLU (docs/NUMERICS.md §6): exact, no requantization.
+#include "elementwise.hpp"
 #include "layers_int.hpp"
 
 namespace qtsim::ref {
 
 QTensor relu_forward(const QTensor& x) {
   QTensor y = x;
-  for (auto& q : y.q) q = q > 0 ? q : 0;
   y.flag.clear();  // activations are never flagged; a non-positive element carries nothing
+  std::int32_t* q = y.q.data();
+  for_each_element(static_cast<std::int64_t>(y.size()), [q](std::int64_t i) { q[i] = q[i] > 0 ? q[i] : 0; });
   return y;
 }
 
 QTensor relu_backward(const QTensor& dy, const QTensor& y) {
   QTensor dx = dy;
-  for (std::size_t i = 0; i < dx.size(); ++i)
-    if (y.q[i] <= 0) {
-      dx.q[i] = 0;
-      if (dx.flagged()) dx.flag[i] = 0;
-    }
+  std::int32_t* q = dx.q.data();
+  std::uint8_t* flag = dx.flagged() ? dx.flag.data() : nullptr;
+  const std::int32_t* out = y.q.data();
+  for_each_element(static_cast<std::int64_t>(dx.size()), [=](std::int64_t i) { q[i] = out[i] > 0 ? q[i] : 0; });
+  if (flag != nullptr)
+    for_each_element(static_cast<std::int64_t>(dx.size()), [=](std::int64_t i) { flag[i] = out[i] > 0 ? flag[i] : 0; });
   return dx;
 }
 

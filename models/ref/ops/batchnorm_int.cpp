@@ -2,56 +2,89 @@
 // rounded divisions, an integer square root, one reciprocal per channel, and
 // multiplies; every rounding is a documented integer rule.
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 
 #include "batchnorm.hpp"
+#include "elementwise.hpp"
 #include "../wide_math.hpp"
 
 namespace qtsim::ref {
 
 namespace {
 
+using i64 = std::int64_t;
+
 constexpr int kStatFracBits = 16;      // extra fraction bits of means (mu, m1, m2)
 constexpr int kRunningMeanExp = kIntBnRunningMeanExp;
 constexpr int kRunningVarExp = kIntBnRunningVarExp;
 constexpr int kReciprocalBits = 15;    // inv = round(2^(bitlen(max sigma)+15) / sigma)
 
+// Channel c's elements are the planes (n, c) of an N x C x H x W tensor. Work is
+// split over channels: each channel's sums and outputs belong to one thread, so
+// results never depend on the thread count.
 struct Geometry {
-  std::int64_t N, C, plane, per_channel;
+  i64 N, C, plane, per_channel;
   explicit Geometry(const Shape& s) : N(s.n()), C(s.c()), plane(s.h() * s.w()), per_channel(s.n() * s.h() * s.w()) {}
-  std::size_t channel_of(std::size_t i) const { return static_cast<std::size_t>((static_cast<std::int64_t>(i) / plane) % C); }
+
+  template <typename Fn>
+  void for_each_channel(Fn&& fn) const {
+    parallel_for(0, C, [&](i64 c0, i64 c1) {
+      for (i64 c = c0; c < c1; ++c) fn(static_cast<std::size_t>(c));
+    });
+  }
+  // fn(i) for the flat indices of channel c's elements, image by image.
+  template <typename Fn>
+  void for_channel_elements(std::size_t c, Fn&& fn) const {
+    for (i64 n = 0; n < N; ++n) {
+      const i64 first = (n * C + static_cast<i64>(c)) * plane;
+      for (i64 i = first; i < first + plane; ++i) fn(static_cast<std::size_t>(i));
+    }
+  }
 };
 
 QuantizerSpec nearest_shift(int bits) { return {QuantizerKind::shift, bits, Rounding::nearest}; }
 
 std::int64_t align(std::int64_t v, int from_exp, int to_exp) { return left_shift_saturating(v, from_exp - to_exp); }
 
+std::uint64_t magnitude(std::int64_t v) { return v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v); }
+
 // Per-channel mean at exponent e_x - 16, quantized to mean_bits.
 QTensor channel_means(const QTensor& x, const Geometry& g, const IntBatchNormSpec& spec, QuantStats* stats) {
   WideTensor mu(Shape{g.C}, x.exp - kStatFracBits);
-  std::vector<__int128> sums(static_cast<std::size_t>(g.C), 0);
-  for (std::size_t i = 0; i < x.size(); ++i) sums[g.channel_of(i)] += x.q[i];
-  for (std::size_t c = 0; c < sums.size(); ++c)
-    mu.v[c] = static_cast<std::int64_t>(rdiv(sums[c] * (std::int64_t{1} << kStatFracBits), g.per_channel));
+  g.for_each_channel([&](std::size_t c) {
+    std::int64_t sum = 0;  // exact: |q| <= 2^31 and fewer than 2^32 elements (check_channels)
+    g.for_channel_elements(c, [&](std::size_t i) { sum += x.q[i]; });
+    mu.v[c] = static_cast<std::int64_t>(rdiv(static_cast<__int128>(sum) * (std::int64_t{1} << kStatFracBits), g.per_channel));
+  });
   return quantize(mu, nearest_shift(spec.mean_bits), {}, stats);
 }
 
-// d = x - mu_q aligned to e_d = min(e_x, e_mu).
-WideTensor centered(const QTensor& x, const QTensor& mean, const Geometry& g) {
-  const int e_d = std::min(x.exp, mean.exp);
-  WideTensor d(x.shape, e_d);
-  for (std::size_t i = 0; i < x.size(); ++i)
-    d.v[i] = align(x.q[i], x.exp, e_d) - align(mean.q[g.channel_of(i)], mean.exp, e_d);
-  return d;
-}
+// d = x - mu_q aligned to e_d = min(e_x, e_mu), with what later steps need of it:
+// the biased variance per channel (at exponent 2 * e_d) and max |d| per channel.
+struct Centered {
+  WideTensor d, variance;
+  std::vector<std::uint64_t> max_abs;
+};
 
-// Biased variance per channel at exponent 2 * e_d.
-WideTensor channel_variance(const WideTensor& d, const Geometry& g) {
-  std::vector<__int128> sq(static_cast<std::size_t>(g.C), 0);
-  for (std::size_t i = 0; i < d.size(); ++i) sq[g.channel_of(i)] += static_cast<__int128>(d.v[i]) * d.v[i];
-  WideTensor var(Shape{g.C}, 2 * d.exp);
-  for (std::size_t c = 0; c < sq.size(); ++c) var.v[c] = static_cast<std::int64_t>(rdiv(sq[c], g.per_channel));
-  return var;
+Centered centered(const QTensor& x, const QTensor& mean, const Geometry& g) {
+  const int e_d = std::min(x.exp, mean.exp);
+  Centered out{WideTensor(x.shape, e_d), WideTensor(Shape{g.C}, 2 * e_d), std::vector<std::uint64_t>(mean.size())};
+  const SaturatingLeftShift x_to_grid(x.exp - e_d);
+  g.for_each_channel([&](std::size_t c) {
+    const std::int64_t mu = align(mean.q[c], mean.exp, e_d);
+    __int128 squares = 0;
+    std::uint64_t max_abs = 0;
+    g.for_channel_elements(c, [&](std::size_t i) {
+      const std::int64_t d = x_to_grid(x.q[i]) - mu;
+      out.d.v[i] = d;
+      squares += static_cast<__int128>(d) * d;
+      max_abs = std::max(max_abs, magnitude(d));
+    });
+    out.variance.v[c] = static_cast<std::int64_t>(rdiv(squares, g.per_channel));
+    out.max_abs[c] = max_abs;
+  });
+  return out;
 }
 
 // sigma_q = shift(std_bits)(isqrt(var) + 2^eps_exp); var's exponent must be even.
@@ -68,16 +101,29 @@ QTensor channel_std(const WideTensor& var, const IntBatchNormSpec& spec, QuantSt
 }
 
 // x-hat = d * inv, quantized to norm_bits over the whole tensor; fills the reciprocals.
-QTensor normalise(const WideTensor& d, const QTensor& sigma, const Geometry& g, const IntBatchNormSpec& spec,
+// The 128-bit products are narrowed as narrow_to_wide does (docs/NUMERICS.md §4.6);
+// their largest magnitude is max|d| * inv of some channel (inv > 0), so z is known
+// before any product is formed, and each narrowed product is written directly.
+QTensor normalise(const Centered& centered, const QTensor& sigma, const Geometry& g, const IntBatchNormSpec& spec,
                   IntBatchNormSaved& saved, QuantStats* stats) {
+  const WideTensor& d = centered.d;
   const std::int64_t max_sigma = *std::max_element(sigma.q.begin(), sigma.q.end());
   saved.inv_r = bit_length(static_cast<unsigned __int128>(max_sigma)) + kReciprocalBits;
   saved.inv.resize(sigma.size());
-  for (std::size_t c = 0; c < sigma.size(); ++c)
+  unsigned __int128 max_product = 0;
+  for (std::size_t c = 0; c < sigma.size(); ++c) {
     saved.inv[c] = static_cast<std::int64_t>(rdiv(static_cast<__int128>(1) << saved.inv_r, sigma.q[c]));
-  std::vector<__int128> prod(d.size());
-  for (std::size_t i = 0; i < d.size(); ++i) prod[i] = static_cast<__int128>(d.v[i]) * saved.inv[g.channel_of(i)];
-  const WideTensor xhat_wide = narrow_to_wide(d.shape, prod, d.exp - saved.inv_r - sigma.exp);
+    max_product = std::max(max_product, static_cast<unsigned __int128>(centered.max_abs[c]) * static_cast<std::uint64_t>(saved.inv[c]));
+  }
+  const int z = bit_length(max_product) > 62 ? bit_length(max_product) - 62 : 0;
+  WideTensor xhat_wide(d.shape, d.exp - saved.inv_r - sigma.exp + z);
+  g.for_each_channel([&](std::size_t c) {
+    const std::int64_t inv = saved.inv[c];
+    if (z == 0)  // every product is below 2^62: int64 arithmetic is exact
+      g.for_channel_elements(c, [&](std::size_t i) { xhat_wide.v[i] = d.v[i] * inv; });
+    else
+      g.for_channel_elements(c, [&](std::size_t i) { xhat_wide.v[i] = static_cast<std::int64_t>((static_cast<__int128>(d.v[i]) * inv) >> z); });
+  });
   return quantize(xhat_wide, nearest_shift(spec.norm_bits), {}, stats);
 }
 
@@ -85,11 +131,12 @@ QTensor normalise(const WideTensor& d, const QTensor& sigma, const Geometry& g, 
 WideTensor affine(const QTensor& xhat, const QTensor& gamma, const QTensor& beta, const Geometry& g) {
   const int e_prod = xhat.exp + gamma.exp;
   const int e = std::min(e_prod, beta.exp);
+  const SaturatingLeftShift product_to_grid(e_prod - e);
   WideTensor y(xhat.shape, e);
-  for (std::size_t i = 0; i < xhat.size(); ++i) {
-    const std::size_t c = g.channel_of(i);
-    y.v[i] = align(static_cast<std::int64_t>(xhat.q[i]) * gamma.q[c], e_prod, e) + align(beta.q[c], beta.exp, e);
-  }
+  g.for_each_channel([&](std::size_t c) {
+    const std::int64_t scale = gamma.q[c], shift = align(beta.q[c], beta.exp, e);
+    g.for_channel_elements(c, [&](std::size_t i) { y.v[i] = product_to_grid(xhat.q[i] * scale) + shift; });
+  });
   return y;
 }
 
@@ -97,6 +144,8 @@ void check_channels(const QTensor& x, const QTensor& gamma, const QTensor& beta)
   if (x.shape.rank() != 4) throw std::invalid_argument("int-bn: input must be N x C x H x W");
   if (static_cast<std::int64_t>(gamma.size()) != x.shape.c() || static_cast<std::int64_t>(beta.size()) != x.shape.c())
     throw std::invalid_argument("int-bn: gamma/beta size differs from channels");
+  if (x.shape.n() * x.shape.h() * x.shape.w() >= (std::int64_t{1} << 32))
+    throw std::invalid_argument("int-bn: at most 2^32 - 1 elements per channel");
 }
 
 // Moves a running statistic (int64 at run_exp) toward a batch value by 2^-momentum_log2.
@@ -115,10 +164,11 @@ WideTensor int_batchnorm_forward_train(const QTensor& x, const QTensor& gamma, c
   IntBatchNormSaved local;
   IntBatchNormSaved& s = saved ? *saved : local;
   s.mean = channel_means(x, g, spec, stats);
-  s.centered = centered(x, s.mean, g);
-  const WideTensor var = channel_variance(s.centered, g);
+  Centered centering = centered(x, s.mean, g);
+  const WideTensor& var = centering.variance;
   s.stddev = channel_std(var, spec, stats);
-  s.xhat = normalise(s.centered, s.stddev, g, spec, s, stats);
+  s.xhat = normalise(centering, s.stddev, g, spec, s, stats);
+  s.centered = std::move(centering.d);
 
   const bool first = !running.initialised;
   running.mean.resize(static_cast<std::size_t>(g.C), 0);
@@ -142,52 +192,68 @@ WideTensor int_batchnorm_forward_eval(const QTensor& x, const QTensor& gamma, co
   for (std::size_t c = 0; c < rvar.size(); ++c) rvar.v[c] = std::max<std::int64_t>(running.var[c], 0);
   IntBatchNormSaved s;
   s.mean = quantize(rmean, nearest_shift(spec.mean_bits), {}, stats);
-  s.centered = centered(x, s.mean, g);
+  Centered centering = centered(x, s.mean, g);
   s.stddev = channel_std(rvar, spec, stats);
-  s.xhat = normalise(s.centered, s.stddev, g, spec, s, stats);
+  s.xhat = normalise(centering, s.stddev, g, spec, s, stats);
+  s.centered = std::move(centering.d);
   return affine(s.xhat, gamma, beta, g);
 }
 
 IntBatchNormGrads int_batchnorm_backward(const QTensor& dy, const QTensor& gamma, const IntBatchNormSaved& saved) {
   const Geometry g(dy.shape);
-  const WideTensor d = to_wide(dy);
+  const Widened d(dy);
+  const int e_d = finest_exp(dy);
   const QTensor& xhat = saved.xhat;
   const std::size_t C = static_cast<std::size_t>(g.C);
 
+  // Per channel: dbeta = sum dy, dgamma = sum dy * x-hat; with g = dy * gamma,
+  // sum g = gamma * dbeta and sum g * x-hat = gamma * dgamma (exact, in 128 bits).
   IntBatchNormGrads out;
-  out.dbeta = WideTensor(Shape{g.C}, d.exp);
-  out.dgamma = WideTensor(Shape{g.C}, d.exp + xhat.exp);
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    out.dbeta.v[g.channel_of(i)] += d.v[i];
-    out.dgamma.v[g.channel_of(i)] += d.v[i] * xhat.q[i];
-  }
+  out.dbeta = WideTensor(Shape{g.C}, e_d);
+  out.dgamma = WideTensor(Shape{g.C}, e_d + xhat.exp);
+  std::vector<__int128> sum_g(C), sum_gx(C);
+  g.for_each_channel([&](std::size_t c) {
+    __int128 sum_dy = 0, sum_dy_xhat = 0;
+    g.for_channel_elements(c, [&](std::size_t i) {
+      sum_dy += d[i];
+      sum_dy_xhat += static_cast<__int128>(d[i]) * xhat.q[i];
+    });
+    out.dbeta.v[c] = static_cast<std::int64_t>(sum_dy);
+    out.dgamma.v[c] = static_cast<std::int64_t>(sum_dy_xhat);
+    sum_g[c] = sum_dy * gamma.q[c];
+    sum_gx[c] = sum_dy_xhat * gamma.q[c];
+  });
 
   // g = dy * gamma at e_g; m1 = mean(g), m2 = mean(g * x-hat), both with 16 extra fraction bits.
-  const int e_g = d.exp + gamma.exp;
-  std::vector<__int128> sum_g(C, 0), sum_gx(C, 0);
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    const std::size_t c = g.channel_of(i);
-    const __int128 gi = static_cast<__int128>(d.v[i]) * gamma.q[c];
-    sum_g[c] += gi;
-    sum_gx[c] += gi * xhat.q[i];
-  }
+  const int e_g = e_d + gamma.exp;
   std::vector<__int128> m1(C), m2(C);
   for (std::size_t c = 0; c < C; ++c) {
     m1[c] = rdiv(sum_g[c] * (std::int64_t{1} << kStatFracBits), g.per_channel);   // at e_g - 16
     m2[c] = rdiv(sum_gx[c] * (std::int64_t{1} << kStatFracBits), g.per_channel);  // at e_g + e_xhat - 16
   }
-  // t = g - m1 - x-hat * m2, all at e_t; then dx = t * inv.
+  // t = g - m1 - x-hat * m2, all at e_t; then dx = t * inv (128 bits), narrowed
+  // as narrow_to_wide does (docs/NUMERICS.md §4.6).
   const int e_m1 = e_g - kStatFracBits;
   const int e_xm2 = e_g + 2 * xhat.exp - kStatFracBits;
   const int e_t = std::min(e_m1, e_xm2);
-  std::vector<__int128> prod(d.size());
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    const std::size_t c = g.channel_of(i);
-    const __int128 gi = static_cast<__int128>(d.v[i]) * gamma.q[c];
-    const __int128 t = (gi << (e_g - e_t)) - (m1[c] << (e_m1 - e_t)) - ((xhat.q[i] * m2[c]) << (e_xm2 - e_t));
-    prod[i] = t * saved.inv[c];
-  }
-  out.dx = narrow_to_wide(dy.shape, prod, e_t - saved.inv_r - saved.stddev.exp);
+  const auto prod = std::make_unique_for_overwrite<__int128[]>(dy.size());
+  std::vector<unsigned __int128> max_abs(C, 0);
+  g.for_each_channel([&](std::size_t c) {
+    const __int128 m1_t = m1[c] << (e_m1 - e_t);
+    unsigned __int128 m = 0;
+    g.for_channel_elements(c, [&](std::size_t i) {
+      const __int128 gi = static_cast<__int128>(d[i]) * gamma.q[c];
+      const __int128 t = (gi << (e_g - e_t)) - m1_t - ((xhat.q[i] * m2[c]) << (e_xm2 - e_t));
+      prod[i] = t * saved.inv[c];
+      m = std::max(m, prod[i] < 0 ? static_cast<unsigned __int128>(-prod[i]) : static_cast<unsigned __int128>(prod[i]));
+    });
+    max_abs[c] = m;
+  });
+  const unsigned __int128 m = *std::max_element(max_abs.begin(), max_abs.end());
+  const int z = bit_length(m) > 62 ? bit_length(m) - 62 : 0;
+  out.dx = WideTensor(dy.shape, e_t - saved.inv_r - saved.stddev.exp + z);
+  for_each_element(static_cast<std::int64_t>(dy.size()),
+                   [&](std::int64_t i) { out.dx.v[i] = static_cast<std::int64_t>(prod[i] >> z); });  // arithmetic: floor
   return out;
 }
 

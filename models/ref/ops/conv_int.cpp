@@ -52,6 +52,28 @@ std::uint64_t max_channel_sum(const std::int32_t* dy, i64 batch, i64 channels, i
 
 u128 acc_range(int acc_bits) { return (u128{1} << (acc_bits - 1)) - 1; }
 
+// The tightest cheap proof that backward-weights cannot saturate: no partial sum
+// of dw[k, crs], in any order, exceeds the sum of its terms' magnitudes,
+// sum over (n, p, q) of |dy[n, k, p, q]| * |x at the tap|, and the fast kernel
+// computes those sums exactly from |x| and |dy|. True when every one fits the range.
+bool magnitude_sums_within(const IntOperand& x, std::uint64_t bx, const IntOperand& dy, std::uint64_t bdy,
+                           const ConvGeometry& g, u128 range) {
+  if (bx > 32767 || bdy > 32767) return false;
+  auto magnitudes = [](const IntOperand& t) {
+    std::vector<std::int32_t> m(static_cast<std::size_t>(t.size()));
+    const std::int32_t* v = t.data();
+    parallel_for(0, t.size(), [&](i64 b, i64 e) {
+      for (i64 i = b; i < e; ++i)  // capped at 2^31 - 1: larger than any bound the kernel accepts
+        m[i] = static_cast<std::int32_t>(std::min<std::int64_t>(std::abs(std::int64_t{v[i]}), std::int64_t{std::numeric_limits<std::int32_t>::max()}));
+    }, 16384);
+    return m;
+  };
+  const std::vector<std::int32_t> ax = magnitudes(x), ady = magnitudes(dy);
+  std::vector<std::int64_t> sums(static_cast<std::size_t>(g.filters * g.patch()));
+  if (!vgrid::int_backward_weights(ax.data(), bx, ady.data(), bdy, g, sums.data())) return false;
+  return u128(*std::max_element(sums.begin(), sums.end())) <= range;
+}
+
 void check_acc_bits(int acc_bits, const char* op) {
   if (acc_bits < 2 || acc_bits > 64) throw std::invalid_argument(std::string(op) + ": acc_bits must be 2..64");
 }
@@ -356,7 +378,8 @@ WideTensor conv2d_backward_weights(const QTensor& x, const QTensor& dy, const Sh
     return channel_sum;
   };
   const std::uint64_t bx = operand_bound(x, xi), bdy = operand_bound(dy, dyi);
-  if ((u128(pixels) * bdy * bx <= range || u128{max_dy_channel_sum()} * bx <= range) &&
+  if ((u128(pixels) * bdy * bx <= range || u128{max_dy_channel_sum()} * bx <= range ||
+       magnitude_sums_within(xi, bx, dyi, bdy, g, range)) &&
       vgrid::int_backward_weights(xi.data(), bx, dyi.data(), bdy, g, dw.v.data()))
     return dw;
   // Cannot saturate, with wider operands: the batch is summed in groups of images.

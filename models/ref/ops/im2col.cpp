@@ -214,11 +214,27 @@ IntOperand::IntOperand(const QTensor& t) : exp_(finest_exp(t)), size_(static_cas
   std::atomic<bool> overflow{false};
   parallel_for(0, size_, [&](std::int64_t b, std::int64_t e) {
     bool local = false;
-    for (std::int64_t i = b; i < e; ++i) {
-      const std::int64_t q = t.q[i];
-      const std::int64_t v = t.flag[i] ? q : (shift < 32 ? q * (std::int64_t{1} << shift) : (q == 0 ? 0 : INT64_MAX));
-      local |= v > std::numeric_limits<std::int32_t>::max() || v < -std::numeric_limits<std::int32_t>::max();
-      widened_[i] = static_cast<std::int32_t>(v);
+    if (shift < 32) {
+      // Largest unflagged |q| first; then the widening cannot overflow and runs in
+      // int32. Local copies (int32 stores could alias `shift`) let both loops vectorize.
+      const std::int32_t* q = t.q.data();
+      const std::uint8_t* flag = t.flag.data();
+      std::int32_t* out = widened_.data();
+      const int s = shift;
+      std::uint32_t m = 0;
+      for (std::int64_t i = b; i < e; ++i) {
+        const std::uint32_t mag = q[i] < 0 ? 0U - static_cast<std::uint32_t>(q[i]) : static_cast<std::uint32_t>(q[i]);
+        const std::uint32_t unflagged = std::uint32_t{flag[i]} - 1U;  // all ones for an unflagged element, else 0
+        m = std::max(m, mag & unflagged);
+      }
+      local = (std::uint64_t{m} << s) > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
+      for (std::int64_t i = b; i < e; ++i)
+        out[i] = flag[i] ? q[i] : static_cast<std::int32_t>(static_cast<std::uint32_t>(q[i]) << s);
+    } else {
+      for (std::int64_t i = b; i < e; ++i) {
+        local |= !t.flag[i] && t.q[i] != 0;  // any unflagged non-zero element overflows
+        widened_[i] = t.flag[i] ? t.q[i] : 0;
+      }
     }
     if (local) overflow = true;
   }, kGrainElements);

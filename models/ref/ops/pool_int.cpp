@@ -1,6 +1,7 @@
 // Integer pooling (docs/NUMERICS.md §6). Max-pool is exact; average pools
 // multiply the window sum by M = round(2^16 / area) and leave the exponent
 // 16 finer, so the following A (or E) quantizer makes the only rounding.
+#include "elementwise.hpp"
 #include "layers_int.hpp"
 #include "../quantizer.hpp"
 
@@ -56,9 +57,9 @@ QTensor maxpool_forward(const QTensor& x, std::int64_t kernel, std::int64_t stri
 }
 
 WideTensor maxpool_backward(const QTensor& dy, const std::vector<std::int64_t>& argmax, const Shape& x_shape) {
-  const WideTensor d = to_wide(dy);
-  WideTensor dx(x_shape, d.exp);
-  for (std::size_t o = 0; o < d.size(); ++o) dx.v[static_cast<std::size_t>(argmax[o])] += d.v[o];
+  const Widened d(dy);
+  WideTensor dx(x_shape, finest_exp(dy));
+  for (std::size_t o = 0; o < dy.size(); ++o) dx.v[static_cast<std::size_t>(argmax[o])] += d[o];
   return dx;
 }
 
@@ -67,45 +68,45 @@ std::int64_t avgpool_multiplier(std::int64_t window_area) {
 }
 
 WideTensor avgpool_forward(const QTensor& x, std::int64_t kernel, std::int64_t stride, std::int64_t pad) {
-  const WideTensor xw = to_wide(x);
+  const Widened xw(x);
   const std::int64_t m = avgpool_multiplier(kernel * kernel);
-  WideTensor y(pooled_shape(x.shape, kernel, stride, pad), xw.exp - kAvgFracBits);
+  WideTensor y(pooled_shape(x.shape, kernel, stride, pad), finest_exp(x) - kAvgFracBits);
   for_each_window_element(x.shape, kernel, stride, pad,
-                          [&](std::int64_t o, std::int64_t i) { y.v[static_cast<std::size_t>(o)] += xw.v[static_cast<std::size_t>(i)]; });
+                          [&](std::int64_t o, std::int64_t i) { y.v[static_cast<std::size_t>(o)] += xw[static_cast<std::size_t>(i)]; });
   for (auto& v : y.v) v *= m;
   return y;
 }
 
 WideTensor avgpool_backward(const QTensor& dy, const Shape& x_shape, std::int64_t kernel, std::int64_t stride,
                             std::int64_t pad) {
-  const WideTensor d = to_wide(dy);
+  const Widened d(dy);
   const std::int64_t m = avgpool_multiplier(kernel * kernel);
-  WideTensor dx(x_shape, d.exp - kAvgFracBits);
+  WideTensor dx(x_shape, finest_exp(dy) - kAvgFracBits);
   for_each_window_element(x_shape, kernel, stride, pad,
-                          [&](std::int64_t o, std::int64_t i) { dx.v[static_cast<std::size_t>(i)] += d.v[static_cast<std::size_t>(o)] * m; });
+                          [&](std::int64_t o, std::int64_t i) { dx.v[static_cast<std::size_t>(i)] += d[static_cast<std::size_t>(o)] * m; });
   return dx;
 }
 
 WideTensor global_avgpool_forward(const QTensor& x) {
-  const WideTensor xw = to_wide(x);
+  const Widened xw(x);
   const std::int64_t area = x.shape.h() * x.shape.w();
   const std::int64_t m = avgpool_multiplier(area);
-  WideTensor y(Shape{x.shape.n(), x.shape.c(), 1, 1}, xw.exp - kAvgFracBits);
-  for (std::size_t nc = 0; nc < y.size(); ++nc) {
+  WideTensor y(Shape{x.shape.n(), x.shape.c(), 1, 1}, finest_exp(x) - kAvgFracBits);
+  for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t nc) {
     std::int64_t sum = 0;
-    for (std::int64_t i = 0; i < area; ++i) sum += xw.v[nc * static_cast<std::size_t>(area) + static_cast<std::size_t>(i)];
-    y.v[nc] = sum * m;
-  }
+    for (std::int64_t i = nc * area; i < (nc + 1) * area; ++i) sum += xw[static_cast<std::size_t>(i)];
+    y.v[static_cast<std::size_t>(nc)] = sum * m;
+  });
   return y;
 }
 
 WideTensor global_avgpool_backward(const QTensor& dy, const Shape& x_shape) {
-  const WideTensor d = to_wide(dy);
+  const Widened d(dy);
   const std::int64_t area = x_shape.h() * x_shape.w();
   const std::int64_t m = avgpool_multiplier(area);
-  WideTensor dx(x_shape, d.exp - kAvgFracBits);
-  for (std::size_t nc = 0; nc < d.size(); ++nc)
-    for (std::int64_t i = 0; i < area; ++i) dx.v[nc * static_cast<std::size_t>(area) + static_cast<std::size_t>(i)] = d.v[nc] * m;
+  WideTensor dx(x_shape, finest_exp(dy) - kAvgFracBits);
+  for_each_element(static_cast<std::int64_t>(dx.size()),
+                   [&](std::int64_t i) { dx.v[static_cast<std::size_t>(i)] = d[static_cast<std::size_t>(i / area)] * m; });
   return dx;
 }
 

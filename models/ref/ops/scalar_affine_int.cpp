@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "elementwise.hpp"
 #include "layers_int.hpp"
 #include "../quantizer.hpp"
 
@@ -24,44 +25,50 @@ WideTensor add_aligned(const WideTensor& a, const WideTensor& b) {
   if (!(a.shape == b.shape)) throw std::invalid_argument("add_aligned: shapes differ");
   const int e = std::min(a.exp, b.exp);
   WideTensor y(a.shape, e);
-  for (std::size_t i = 0; i < y.size(); ++i) y.v[i] = widened(a, i, e) + widened(b, i, e);
+  for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t i) { y.v[i] = widened(a, i, e) + widened(b, i, e); });
   return y;
 }
 
-WideTensor add_aligned(const QTensor& a, const QTensor& b) { return add_aligned(to_wide(a), to_wide(b)); }
+WideTensor add_aligned(const QTensor& a, const QTensor& b) {
+  if (!(a.shape == b.shape)) throw std::invalid_argument("add_aligned: shapes differ");
+  const int e = std::min(finest_exp(a), finest_exp(b));
+  const Widened wa(a, e), wb(b, e);
+  WideTensor y(a.shape, e);
+  for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t i) { y.v[i] = wa[i] + wb[i]; });
+  return y;
+}
 
 WideTensor bias_forward(const QTensor& x, const QTensor& b) {
-  const WideTensor xw = to_wide(x);
   const std::int64_t bq = scalar_of(b);
-  const int e = std::min(xw.exp, b.exp);
+  const int e = std::min(finest_exp(x), b.exp);
+  const Widened xw(x, e);
   const std::int64_t bw = left_shift_saturating(bq, b.exp - e);
   WideTensor y(x.shape, e);
-  for (std::size_t i = 0; i < y.size(); ++i) y.v[i] = widened(xw, i, e) + bw;
+  for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t i) { y.v[i] = xw[i] + bw; });
   return y;
 }
 
 WideTensor sum_all(const QTensor& dy) {
-  const WideTensor d = to_wide(dy);
-  WideTensor s(Shape{1}, d.exp);
-  for (auto v : d.v) s.v[0] += v;
+  const Widened d(dy);
+  WideTensor s(Shape{1}, finest_exp(dy));
+  s.v[0] = sum_elements(static_cast<std::int64_t>(dy.size()), [&](std::int64_t i) { return d[i]; });
   return s;
 }
 
 WideTensor scale_forward(const QTensor& x, const QTensor& m) {
-  const WideTensor xw = to_wide(x);
+  const Widened xw(x);
   const std::int64_t mq = scalar_of(m);
-  WideTensor y(x.shape, xw.exp + m.exp);
-  for (std::size_t i = 0; i < y.size(); ++i) y.v[i] = xw.v[i] * mq;
+  WideTensor y(x.shape, finest_exp(x) + m.exp);
+  for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t i) { y.v[i] = xw[i] * mq; });
   return y;
 }
 
 WideTensor scale_backward_data(const QTensor& dy, const QTensor& m) { return scale_forward(dy, m); }
 
 WideTensor scale_backward_param(const QTensor& dy, const QTensor& x) {
-  const WideTensor d = to_wide(dy);
-  const WideTensor xw = to_wide(x);
-  WideTensor s(Shape{1}, d.exp + xw.exp);
-  for (std::size_t i = 0; i < d.size(); ++i) s.v[0] += d.v[i] * xw.v[i];
+  const Widened d(dy), xw(x);
+  WideTensor s(Shape{1}, finest_exp(dy) + finest_exp(x));
+  s.v[0] = sum_elements(static_cast<std::int64_t>(dy.size()), [&](std::int64_t i) { return d[i] * xw[i]; });
   return s;
 }
 
@@ -71,19 +78,30 @@ WideTensor channel_bias_forward(const WideTensor& acc, const QTensor& b) {
   const std::int64_t plane = acc.shape.h() * acc.shape.w();
   const int e = std::min(acc.exp, b.exp);
   WideTensor y(acc.shape, e);
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    const auto c = static_cast<std::size_t>((static_cast<std::int64_t>(i) / plane) % C);
-    y.v[i] = widened(acc, i, e) + left_shift_saturating(b.q[c], b.exp - e);
-  }
+  const SaturatingLeftShift acc_to_grid(acc.exp - e);
+  // One (image, channel) plane at a time: the bias is constant over it.
+  parallel_for(0, acc.shape.n() * C, [&](std::int64_t p0, std::int64_t p1) {
+    for (std::int64_t p = p0; p < p1; ++p) {
+      const std::int64_t bias = left_shift_saturating(b.q[static_cast<std::size_t>(p % C)], b.exp - e);
+      for (std::int64_t i = p * plane; i < (p + 1) * plane; ++i) y.v[i] = acc_to_grid(acc.v[i]) + bias;
+    }
+  }, std::max<std::int64_t>(1, kElementGrain / std::max<std::int64_t>(plane, 1)));
   return y;
 }
 
 WideTensor channel_sum(const QTensor& dy) {
-  const WideTensor d = to_wide(dy);
-  const std::int64_t C = dy.shape.c();
+  const Widened d(dy);
+  const std::int64_t N = dy.shape.n(), C = dy.shape.c();
   const std::int64_t plane = dy.shape.h() * dy.shape.w();
-  WideTensor s(Shape{C}, d.exp);
-  for (std::size_t i = 0; i < d.size(); ++i) s.v[static_cast<std::size_t>((static_cast<std::int64_t>(i) / plane) % C)] += d.v[i];
+  WideTensor s(Shape{C}, finest_exp(dy));
+  parallel_for(0, C, [&](std::int64_t c0, std::int64_t c1) {
+    for (std::int64_t c = c0; c < c1; ++c) {
+      std::int64_t sum = 0;
+      for (std::int64_t n = 0; n < N; ++n)
+        for (std::int64_t i = (n * C + c) * plane; i < (n * C + c + 1) * plane; ++i) sum += d[i];
+      s.v[c] = sum;
+    }
+  });
   return s;
 }
 
