@@ -65,10 +65,30 @@ ordered_json run_header(const workload::Workload& w) {
 
 }  // namespace
 
+namespace {
+
+// Fashion-MNIST from the workload's dataset.path. A missing directory or file is
+// a problem with that field, so it is reported at the workload's /dataset/path;
+// problems inside an IDX file keep naming that file.
+data::DatasetPair load_fashion_mnist(const workload::Workload& w) {
+  const auto& d = w.dataset;
+  try {
+    return data::load_fashion_mnist(d.path, d.train_limit, d.test_limit);
+  } catch (const input::InputError& e) {
+    std::vector<input::Diagnostic> diagnostics = e.diagnostics();
+    for (auto& diag : diagnostics)
+      if (diag.file == d.path && diag.pointer.empty())
+        diag = {w.file, "/dataset/path", diag.expected, fmt::format("{} at \"{}\"", diag.found, d.path), diag.hint};
+    throw input::InputError(std::move(diagnostics));
+  }
+}
+
+}  // namespace
+
 data::DatasetPair load_data(const workload::Workload& w) {
   const auto& d = w.dataset;
   data::DatasetPair pair = d.type == "fashion-mnist"
-                               ? data::load_fashion_mnist(d.path, d.train_limit, d.test_limit)
+                               ? load_fashion_mnist(w)
                                : data::make_synthetic(w.network.input, w.network.classes, d.train_size, d.test_size, d.seed);
   if (pair.train.size() < w.training.batch_size)
     throw input::InputError(input::Diagnostic{w.file, "/training/batch_size",
