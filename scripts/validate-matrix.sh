@@ -5,10 +5,11 @@
 # OS, WS and IS dataflows; the tensor digests of one workload and scheme must
 # be equal across all nine hardware configurations. Writes
 # docs/results/validation-matrix.{md,json}. Takes about 20-30 minutes on 2 cores.
-#   scripts/validate-matrix.sh [STEPS]
+#   scripts/validate-matrix.sh [STEPS [SCHEME]]   (SCHEME: only the rows of that scheme)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 steps=${1:-3}
+only=${2:-}
 "$top/scripts/build.sh" >/dev/null || { echo "validate-matrix: the build failed (run scripts/build.sh to see why)" >&2; exit 2; }
 qtsim="${QTSIM_BUILD_DIR:-$top/build}/qtsim"
 cd "$top"
@@ -29,6 +30,7 @@ failed=0
 start=$(date +%s)
 for c in "${cases[@]}"; do
   read -r workload scheme hw <<<"$c"
+  [ -z "$only" ] || [ "$only" = "$scheme" ] || continue
   digests=()
   tensors=""
   ok=1
