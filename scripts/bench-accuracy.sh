@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Accuracy benchmark of the training reference (issue #2): trains each workload
+# below on the full Fashion-MNIST training set, evaluates on the test set, and
+# writes the measured test accuracy, final training loss, steps, wall and CPU
+# time to docs/results/accuracy.md and docs/results/accuracy.json.
+#
+#   scripts/bench-accuracy.sh                 all runs (about an hour on 2 cores)
+#   scripts/bench-accuracy.sh int8-eoq        only the named runs (labels below)
+#   QTSIM_BENCH_THREADS=1 scripts/bench-accuracy.sh   worker threads (default: nproc)
+#   QTSIM_BENCH_OUT=DIR                        where runs write (default: out/bench-accuracy)
+#   QTSIM_BENCH_ARGS="--steps 20"              extra train arguments (a quick smoke run of this script)
+#
+# Targets (issue #2): int8-eoq >= 89 % and within 1.5 points of fp32-bn trained
+# with the same budget; each run <= 15 minutes of wall time on a 2-core machine.
+# Wall times depend on whatever else the machine runs, so CPU time is recorded too.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+# label  workload                                  (same network family, epochs, batch)
+runs=(
+  "int8-eoq     workloads/fmnist-resnet-fixup.json"
+  "fp32-bn      workloads/fmnist-resnet-bn.json"
+  "int8-wageubn workloads/fmnist-resnet-bn-wageubn.json"
+  "int8-dfp     workloads/fmnist-resnet-bn-dfp.json"
+  "fp32-fixup   workloads/fmnist-resnet-fixup-fp32.json"
+)
+wanted=("$@")
+threads=${QTSIM_BENCH_THREADS:-$(nproc)}
+out_root=${QTSIM_BENCH_OUT:-$top/out/bench-accuracy}
+results=$top/docs/results
+
+# Only the tool is needed: install what is missing, configure once, build qtsim.
+build=${QTSIM_BUILD_DIR:-$top/build}
+"$top/scripts/install-deps.sh"
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" --target qtsim --parallel "$(nproc)" >/dev/null
+qtsim=$build/qtsim
+
+# The last value of "key": NUMBER in a train_log.json (one field per line).
+last_number() { grep -o "\"$1\": [-0-9.eE+]*" "$2" | tail -1 | sed 's/.*: //'; }
+first_number() { grep -o "\"$1\": [-0-9.eE+]*" "$2" | head -1 | sed 's/.*: //'; }
+
+mkdir -p "$results" "$out_root"
+rows_json=()
+rows_md=()
+for run in "${runs[@]}"; do
+  read -r label workload <<<"$run"
+  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $label " ]]; then continue; fi
+  out=$out_root/$label
+  rm -rf "$out"
+  echo "== $label: $qtsim train $workload --threads $threads --out $out" >&2
+  TIMEFORMAT='%R %U %S'
+  # shellcheck disable=SC2086
+  { time "$qtsim" train "$workload" --threads "$threads" --no-progress --out "$out" ${QTSIM_BENCH_ARGS:-} \
+      >"$out_root/$label.log" 2>&1; } 2>"$out_root/$label.time"
+  read -r wall user sys <"$out_root/$label.time"
+  cat "$out_root/$label.log" >&2
+  log=$out/train_log.json
+  acc=$(last_number test_accuracy "$log")
+  loss=$(last_number train_loss "$log")
+  steps=$(last_number steps_run "$log")
+  epochs=$(grep -c '"epoch":' "$log")
+  batch=$(first_number batch_size "$log")
+  scheme=$(grep -o '"name": "[^"]*"' "$log" | head -1 | sed 's/.*: "//; s/"//')
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
+  per_step=$(awk -v w="$wall" -v n="$steps" 'BEGIN { printf "%.3f", w / n }')
+  cpu_per_step=$(awk -v c="$cpu" -v n="$steps" 'BEGIN { printf "%.3f", c / n }')
+  rows_json+=("$(printf '{"label": "%s", "workload": "%s", "scheme": "%s", "epochs": %s, "batch_size": %s, "steps": %s, "test_accuracy": %s, "final_train_loss": %s, "wall_seconds": %s, "cpu_seconds": %s, "seconds_per_step": %s, "cpu_seconds_per_step": %s, "threads": %s}' \
+    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$cpu" "$per_step" "$cpu_per_step" "$threads")")
+  rows_md+=("$(printf '| %s | `%s` | %s | %s × %s | %s | **%.2f %%** | %.4f | %.0f s (%.1f min) | %.0f s | %s | %s |' \
+    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$(awk -v w="$wall" 'BEGIN{print w/60}')" "$cpu" "$per_step" "$cpu_per_step")")
+done
+
+# Machine and load: wall times on a shared machine say as much about the load as about qtsim.
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$top" status --porcelain -- models sim workloads 2>/dev/null | grep -q . && echo " (with uncommitted changes to models/sim/workloads)" || true)
+date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+{
+  printf '{\n  "date": "%s",\n  "commit": "%s%s",\n  "machine": {"nproc": %s, "cpu": "%s", "load_average_at_end": "%s"},\n  "threads": %s,\n  "runs": [\n' \
+    "$date" "$commit" "$dirty" "$(nproc)" "$cpu_model" "$load" "$threads"
+  for i in "${!rows_json[@]}"; do
+    sep=","; [ "$i" -eq $((${#rows_json[@]} - 1)) ] && sep=""
+    printf '    %s%s\n' "${rows_json[$i]}" "$sep"
+  done
+  printf '  ]\n}\n'
+} >"$results/accuracy.json"
+
+# Targets (issue #2), checked on the runs of this invocation.
+value_of() {  # value_of LABEL FIELD -> the field of that run's JSON row
+  for r in "${rows_json[@]}"; do
+    case "$r" in *"\"label\": \"$1\""*) echo "$r" | grep -o "\"$2\": [-0-9.eE+]*" | sed 's/.*: //'; return ;; esac
+  done
+}
+targets=()
+eoq=$(value_of int8-eoq test_accuracy)
+bn=$(value_of fp32-bn test_accuracy)
+verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "NOT met"; }
+if [ -n "$eoq" ]; then targets+=("- int8-eoq test accuracy ≥ 89 %: $eoq % — $(verdict "$eoq >= 89")"); fi
+if [ -n "$eoq" ] && [ -n "$bn" ]; then
+  gap=$(awk -v a="$bn" -v b="$eoq" 'BEGIN { printf "%.2f", a - b }')
+  targets+=("- int8-eoq within 1.5 points of fp32-bn (same epochs and batch): fp32-bn $bn %, gap $gap points — $(verdict "$gap <= 1.5")")
+fi
+for r in "${rows_json[@]}"; do
+  label=$(echo "$r" | grep -o '"label": "[^"]*"' | sed 's/.*: "//; s/"//')
+  wall=$(echo "$r" | grep -o '"wall_seconds": [0-9.]*' | sed 's/.*: //')
+  cpu=$(echo "$r" | grep -o '"cpu_seconds": [0-9.]*' | sed 's/.*: //')
+  targets+=("- $label ≤ 15 minutes wall: $(awk -v w="$wall" 'BEGIN { printf "%.1f", w / 60 }') min (CPU $(awk -v c="$cpu" 'BEGIN { printf "%.1f", c / 60 }') min) — $(verdict "$wall <= 900")")
+done
+
+{
+  echo "# Accuracy benchmark"
+  echo
+  echo "Written by \`scripts/bench-accuracy.sh\` (raw numbers: [accuracy.json](accuracy.json)): each"
+  echo "workload trained on the full Fashion-MNIST training set (60000 images) and"
+  echo "evaluated on the test set (10000) after its last epoch."
+  echo
+  echo "- date: $date, commit $commit$dirty"
+  echo "- machine: $(nproc) cores, $cpu_model; load average at the end: $load"
+  echo "- $threads worker thread(s) per run, runs one after another"
+  echo
+  echo "| run | workload | scheme | epochs × batch | steps | test accuracy | final train loss | wall | CPU | s/step | CPU s/step |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows_md[@]}"
+  echo
+  echo "Targets of issue #2:"
+  echo
+  printf '%s\n' "${targets[@]}"
+  echo
+  echo "Wall time is the run's elapsed time (data loading, training, test-set"
+  echo "evaluation after each epoch, checkpoint); CPU time is the user + system time"
+  echo "of all its threads. On a machine shared with other work, wall time exceeds"
+  echo "CPU time by however much the run had to wait for a core."
+} >"$results/accuracy.md"
+
+echo "results: $results/accuracy.md, $results/accuracy.json" >&2
+cat "$results/accuracy.md"
