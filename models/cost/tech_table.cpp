@@ -28,6 +28,9 @@ using nlohmann::ordered_json;
 namespace {
 
 constexpr std::size_t kMaxDerivationDepth = 16;
+// Compositions of compositions: resolved recursively, so a chain of 100000
+// entries each composed of the next overflowed the stack (found by fuzzing).
+constexpr int kMaxCompositionDepth = 64;
 constexpr Quantity kQuantities[] = {Quantity::energy_pj, Quantity::area_um2, Quantity::latency_cycles};
 
 std::string join_adjustments(std::string text, const std::vector<std::string>& adjustments) {
@@ -203,11 +206,19 @@ std::vector<std::string> entry_names(const TechTable& t) {
 }
 
 bool resolve_one(TechTable& t, const std::string& name, Quantity q, std::map<FigureKey, int>& state,
-                 std::vector<Diagnostic>& out) {
+                 std::vector<Diagnostic>& out, int depth = 0) {
   Figure& f = *t.entries.at(name).get(q);
   if (!f.composed()) return true;
   int& st = state[{name, q}];
   if (st == 2) return true;
+  if (depth >= kMaxCompositionDepth) {
+    const std::string expected = fmt::format("compositions nested at most {} deep", kMaxCompositionDepth);
+    const bool reported = std::any_of(out.begin(), out.end(), [&](const Diagnostic& d) { return d.expected == expected; });
+    if (!reported)
+      out.push_back({f.file, pointer_to_field(f.pointer, "composed_of"), expected,
+                     fmt::format("a deeper chain of {} through '{}'", quantity_key(q), name), ""});
+    return false;
+  }
   if (st == 1) {
     out.push_back({f.file, pointer_to_field(f.pointer, "composed_of"), "a composition that does not contain itself",
                    fmt::format("a cycle through '{}'", name), ""});
@@ -232,7 +243,7 @@ bool resolve_one(TechTable& t, const std::string& name, Quantity q, std::map<Fig
       ok = false;
       continue;
     }
-    if (!resolve_one(t, part, q, state, out)) {
+    if (!resolve_one(t, part, q, state, out, depth + 1)) {
       ok = false;
       continue;
     }

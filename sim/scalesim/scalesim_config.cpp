@@ -223,7 +223,9 @@ class Parser {
       std::vector<std::string> names;
       for (const KnownKey& k : known->second) names.push_back(k.name);
       for (const auto& [k, e] : s.entries) {
-        const bool ok = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return lower(n) == k; });
+        // (clang 14 cannot capture a structured binding in a lambda: name it first.)
+        const std::string& key = k;
+        const bool ok = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return lower(n) == key; });
         if (ok) continue;
         std::string list;
         for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;

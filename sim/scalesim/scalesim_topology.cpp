@@ -58,6 +58,20 @@ const char* const kColumns[] = {"Layer name",  "IFMAP Height", "IFMAP Width", "F
                                 "Channels",    "Num Filter",   "Strides",     "Stride width"};
 constexpr std::int64_t kMaxDim = 1 << 16;
 constexpr std::int64_t kMaxCount = 1 << 20;
+// Beyond any real network (ResNet-50's largest layer: 1.2e8 MACs, 2.4e6
+// weights), below int64 overflow in every count the run computes.
+constexpr std::int64_t kMaxLayerMacs = std::int64_t{1} << 40;
+constexpr std::int64_t kMaxLayerElements = std::int64_t{1} << 40;
+// Layers after depthwise expansion (one per channel), so a file cannot ask for
+// millions of layers in a few bytes.
+constexpr std::int64_t kMaxLayers = 1 << 16;
+
+// a * b, or `cap` + 1 when it exceeds `cap` (a, b >= 0).
+std::int64_t capped_product(std::int64_t a, std::int64_t b, std::int64_t cap) {
+  std::int64_t p = 0;
+  if (__builtin_mul_overflow(a, b, &p) || p > cap) return cap + 1;
+  return p;
+}
 
 class Reader {
  public:
@@ -86,7 +100,16 @@ class Reader {
       }
       TopologyLayer l;
       if (read_layer(f, line_no, l)) {
-        if (l.name.find("DP") != std::string::npos) {
+        const bool depthwise = l.name.find("DP") != std::string::npos;
+        const std::int64_t count = depthwise ? l.channels : 1;
+        if (static_cast<std::int64_t>(layers.size()) + count > kMaxLayers) {
+          diags_.add(at(line_no, f[0], 0),
+                     fmt::format("at most {} layers in all (a depthwise layer, one whose name contains \"DP\", "
+                                 "counts once per channel)", kMaxLayers),
+                     fmt::format("{} layers up to this line", static_cast<std::int64_t>(layers.size()) + count));
+          break;
+        }
+        if (depthwise) {
           // SCALE-Sim's depthwise convention: one single-channel layer per channel.
           const std::int64_t channels = l.channels;
           for (std::int64_t c = 0; c < channels; ++c) {
@@ -153,7 +176,24 @@ class Reader {
         diags_.add(at(line_no, f[8], 8), fmt::format("the stride height {} (a conv shape here has one stride)", l.stride_h),
                    std::to_string(l.stride_w));
     }
+    if (diags_.items().size() == before) check_size(l, line_no, f[0]);
     return diags_.items().size() == before;
+  }
+
+  // Sizes a run can count without overflow: MACs, input and weight elements.
+  void check_size(const TopologyLayer& l, int line_no, const Field& name) {
+    const std::int64_t macs = capped_product(l.ofmap_h() * l.ofmap_w() * l.filters, l.window(), kMaxLayerMacs);
+    const std::int64_t inputs = capped_product(l.ifmap_h * l.ifmap_w, l.channels, kMaxLayerElements);
+    const std::int64_t weights = capped_product(l.filters, l.window(), kMaxLayerElements);
+    const auto amount = [](std::int64_t v, std::int64_t cap) {
+      return v > cap ? fmt::format("more than {}", cap) : std::to_string(v);
+    };
+    if (macs > kMaxLayerMacs || inputs > kMaxLayerElements || weights > kMaxLayerElements)
+      diags_.add(at(line_no, name, 0),
+                 fmt::format("a layer of at most {} MACs, {} input elements and {} weights", kMaxLayerMacs,
+                             kMaxLayerElements, kMaxLayerElements),
+                 fmt::format("{} MACs, {} input elements, {} weights", amount(macs, kMaxLayerMacs),
+                             amount(inputs, kMaxLayerElements), amount(weights, kMaxLayerElements)));
   }
 
   input::DiagnosticList diags_;

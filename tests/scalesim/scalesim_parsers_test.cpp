@@ -182,6 +182,24 @@ TEST(ScaleSimTopology, Errors) {
   EXPECT_EQ(topo_error("Layer name, IFMAP Height\n\n"), "t.csv: expected at least one layer row after the header, found only the header");
 }
 
+// Found by fuzzing (tests/fuzz/regressions/scalesim_topology): a layer's MAC
+// count overflowed int64, and a few bytes of depthwise layers asked for
+// millions of expanded layers.
+TEST(ScaleSimTopology, RefusesAbsurdSizes) {
+  EXPECT_EQ(topo_error("header\nL, 65536, 65536, 65536, 65536, 1048576, 1048576, 1,\n"),
+            "t.csv: at line 2, column 1 (Layer name): expected a layer of at most 1099511627776 MACs, 1099511627776 "
+            "input elements and 1099511627776 weights, found more than 1099511627776 MACs, more than 1099511627776 "
+            "input elements, more than 1099511627776 weights");
+  EXPECT_EQ(topo_error("header\nL, 65536, 65536, 1, 1, 1048576, 1, 4096,\n"),
+            "t.csv: at line 2, column 1 (Layer name): expected a layer of at most 1099511627776 MACs, 1099511627776 "
+            "input elements and 1099511627776 weights, found 303038464 MACs, more than 1099511627776 input elements, "
+            "1048576 weights");
+  EXPECT_EQ(topo_error("header\nDP1, 8, 8, 3, 3, 60000, 1, 1,\nDP2, 8, 8, 3, 3, 6000, 1, 1,\n"),
+            "t.csv: at line 3, column 1 (Layer name): expected at most 65536 layers in all (a depthwise layer, one whose "
+            "name contains \"DP\", counts once per channel), found 66000 layers up to this line");
+  EXPECT_EQ(parse_topology("header\nDP1, 8, 8, 3, 3, 65535, 1, 1,\nC, 4, 4, 1, 1, 1, 1, 1\n", "t.csv").size(), 65536u);
+}
+
 TEST(ScaleSimMetrics, PythonFloatFormat) {
   EXPECT_EQ(python_float(100.0), "100.0");
   EXPECT_EQ(python_float(91.875), "91.875");
