@@ -40,18 +40,9 @@ void Fp32AvgPoolBackwardKernel::compute(const Chunk& chunk, KernelEnv&) {
       for (std::int64_t i = 0; i < in_plane; ++i) store_f32(chunk.data[1], p * in_plane + i, share);
       continue;
     }
-    for (std::int64_t h = 0; h < in.h; ++h) {
-      std::int64_t oh_lo, oh_hi;
-      window_.containing(h, window_.kernel_h, out_.h, oh_lo, oh_hi);
-      for (std::int64_t w = 0; w < in.w; ++w) {
-        std::int64_t ow_lo, ow_hi;
-        window_.containing(w, window_.kernel_w, out_.w, ow_lo, ow_hi);
-        double sum = 0.0;
-        for (std::int64_t oh = oh_lo; oh <= oh_hi; ++oh)
-          for (std::int64_t ow = ow_lo; ow <= ow_hi; ++ow) sum += load_f32(chunk.data[0], p * out_plane + oh * out_.w + ow);
-        store_f32(chunk.data[1], p * in_plane + h * in.w + w, static_cast<float>(sum / area));
-      }
-    }
+    window_.gather<double>(
+        in, out_, [&](std::int64_t o, std::int64_t) { return static_cast<double>(load_f32(chunk.data[0], p * out_plane + o)); },
+        [&](std::int64_t i, double sum) { store_f32(chunk.data[1], p * in_plane + i, static_cast<float>(sum / area)); });
   }
 }
 

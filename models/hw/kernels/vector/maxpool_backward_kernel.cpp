@@ -39,23 +39,13 @@ void MaxPoolBackwardKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int
   const std::int64_t in_plane = in.h * in.w, out_plane = out_.h * out_.w;
   const std::int64_t planes = chunk.box.nn * chunk.box.nc;
   for (std::int64_t p = 0; p < planes; ++p)
-    for (std::int64_t h = 0; h < in.h; ++h) {
-      std::int64_t oh_lo, oh_hi;
-      window_.containing(h, window_.kernel_h, out_.h, oh_lo, oh_hi);
-      for (std::int64_t w = 0; w < in.w; ++w) {
-        std::int64_t ow_lo, ow_hi;
-        window_.containing(w, window_.kernel_w, out_.w, ow_lo, ow_hi);
-        std::int64_t sum = 0;
-        for (std::int64_t oh = oh_lo; oh <= oh_hi; ++oh)
-          for (std::int64_t ow = ow_lo; ow <= ow_hi; ++ow) {
-            const std::int64_t o = p * out_plane + oh * out_.w + ow;
-            const std::int64_t offset = (h - window_.start(oh)) * window_.kernel_w + (w - window_.start(ow));
-            if (load_element(chunk.data[1], at, o) == offset)
-              sum += lane(chunk.data[0], chunk.flags[0], o);
-          }
-        out[p * in_plane + h * in.w + w] = sum;
-      }
-    }
+    window_.gather<std::int64_t>(
+        in, out_,
+        [&](std::int64_t o, std::int64_t offset) -> std::int64_t {
+          const std::int64_t at_o = p * out_plane + o;
+          return load_element(chunk.data[1], at, at_o) == offset ? lane(chunk.data[0], chunk.flags[0], at_o) : 0;
+        },
+        [&](std::int64_t i, std::int64_t sum) { out[p * in_plane + i] = sum; });
 }
 
 }  // namespace qtsim::hw

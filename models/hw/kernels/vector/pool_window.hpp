@@ -49,6 +49,28 @@ struct PoolWindow {
     hi = std::min<std::int64_t>(outputs - 1, floor_div(i + pad, stride));
   }
 
+  // A backward gather over one plane of `in` pooled to `out`: for each input
+  // pixel in scan order, the sum over the outputs whose windows contain it (in
+  // increasing output order) of term(o, offset), o being the output's flat
+  // index in its plane and offset the pixel's place r * kernel_w + s in o's
+  // window; then store(i, sum), i being the pixel's flat index in its plane.
+  template <typename Sum, typename Term, typename Store>
+  void gather(const Dims4& in, const Dims4& out, Term&& term, Store&& store) const {
+    for (std::int64_t h = 0; h < in.h; ++h) {
+      std::int64_t oh_lo, oh_hi;
+      containing(h, kernel_h, out.h, oh_lo, oh_hi);
+      for (std::int64_t w = 0; w < in.w; ++w) {
+        std::int64_t ow_lo, ow_hi;
+        containing(w, kernel_w, out.w, ow_lo, ow_hi);
+        Sum sum{};
+        for (std::int64_t oh = oh_lo; oh <= oh_hi; ++oh)
+          for (std::int64_t ow = ow_lo; ow <= ow_hi; ++ow)
+            sum += term(oh * out.w + ow, (h - start(oh)) * kernel_w + (w - start(ow)));
+        store(h * in.w + w, sum);
+      }
+    }
+  }
+
   // Candidate windows each input of a backward gather examines (data-independent).
   std::int64_t candidates(const Dims4& out) const {
     return std::min((kernel_h + stride - 1) / stride, out.h) * std::min((kernel_w + stride - 1) / stride, out.w);
