@@ -44,7 +44,7 @@ TEST(Interrupt, SimulateStopsCleanlyAndMarksOutputsPartial) {
   for (const auto& e : std::filesystem::recursive_directory_iterator(d.path))
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "left behind: " << e.path();
   if (std::filesystem::exists(d.path / "out" / "stats.json")) {  // at least one step completed
-    const auto j = nlohmann::json::parse(slurp(d.path / "out" / "stats.json"));  // complete JSON
+    const auto j = nlohmann::json::parse(read_file(d.path / "out" / "stats.json"));  // complete JSON
     EXPECT_EQ(j["partial"]["interrupted_by"], "SIGINT");
     EXPECT_EQ(j["partial"]["steps_completed"].get<std::size_t>(), j["per_step"].size());
     EXPECT_LT(j["per_step"].size(), 1000u);

@@ -10,6 +10,8 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "tests/common/scratch_files.hpp"
+
 namespace qtsim::test {
 
 struct ToolRun {
@@ -20,26 +22,6 @@ struct ToolRun {
 inline std::string source_dir() { return QTSIM_TEST_SOURCE_DIR; }
 inline std::string binary_dir() { return QTSIM_TEST_BINARY_DIR; }
 
-inline std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// A fresh temporary directory, removed by the destructor.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    std::string t = (std::filesystem::temp_directory_path() / "qtsim-test-XXXXXX").string();
-    path = ::mkdtemp(t.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
 // `args` are appended to "qtsim"; run from the source directory (workload paths are relative to it).
 inline ToolRun run_qtsim(const std::string& args) {
   TempDir tmp;
@@ -48,8 +30,8 @@ inline ToolRun run_qtsim(const std::string& args) {
   const int status = std::system(cmd.c_str());
   ToolRun r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(tmp.path / "out");
-  r.err = slurp(tmp.path / "err");
+  r.out = read_file(tmp.path / "out");
+  r.err = read_file(tmp.path / "err");
   return r;
 }
 

@@ -23,9 +23,9 @@ TEST(Simulate, TimingModeEqualsExactModeCyclesAndCounts) {
   ASSERT_EQ(exact.exit_code, 0) << exact.err;
   ASSERT_EQ(timing.exit_code, 0) << timing.err;
   for (const char* f : {"ops.csv", "layers.csv", "phases.csv"})
-    EXPECT_EQ(slurp(d.path / "exact" / f), slurp(d.path / "timing" / f)) << f;
-  const auto je = nlohmann::json::parse(slurp(d.path / "exact" / "stats.json"));
-  const auto jt = nlohmann::json::parse(slurp(d.path / "timing" / "stats.json"));
+    EXPECT_EQ(read_file(d.path / "exact" / f), read_file(d.path / "timing" / f)) << f;
+  const auto je = nlohmann::json::parse(read_file(d.path / "exact" / "stats.json"));
+  const auto jt = nlohmann::json::parse(read_file(d.path / "timing" / "stats.json"));
   EXPECT_EQ(je["totals"], jt["totals"]);
   EXPECT_GT(je["totals"]["cycles"].get<std::uint64_t>(), 0u);
   EXPECT_EQ(je["mode"], "exact");
@@ -39,7 +39,7 @@ TEST(Simulate, OutputsAreReproducibleByteForByte) {
   ASSERT_EQ(run_qtsim(base + (d.path / "a").string()).exit_code, 0);
   ASSERT_EQ(run_qtsim(base + (d.path / "b").string()).exit_code, 0);
   for (const char* f : {"stats.json", "ops.csv", "layers.csv", "phases.csv"})
-    EXPECT_EQ(slurp(d.path / "a" / f), slurp(d.path / "b" / f)) << f;
+    EXPECT_EQ(read_file(d.path / "a" / f), read_file(d.path / "b" / f)) << f;
 }
 
 TEST(Simulate, StatsHavePhasesUnitsAndLayers) {
@@ -47,7 +47,7 @@ TEST(Simulate, StatsHavePhasesUnitsAndLayers) {
   const ToolRun r = run_qtsim("simulate workloads/resnet20-cifar-fixup.json --hw workloads/hw/int8-fixup-16x16.json --mode timing "
                               "--no-progress --out " + d.path.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto j = nlohmann::json::parse(slurp(d.path / "stats.json"));
+  const auto j = nlohmann::json::parse(read_file(d.path / "stats.json"));
   std::set<std::string> phases;
   for (const auto& p : j["phases"]) phases.insert(p["phase"].get<std::string>());
   EXPECT_EQ(phases, (std::set<std::string>{"forward", "backward-data", "backward-weights", "update"}));
@@ -65,7 +65,7 @@ TEST(Simulate, TraceHasUnitBusyAndBufferOccupancySignals) {
   const ToolRun r = run_qtsim("simulate workloads/fmnist-cnn.json --hw workloads/hw/int8-fixup-8x8.json --mode timing "
                               "--no-progress --out " + (d.path / "o").string() + " --trace " + vcd.string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string text = slurp(vcd);
+  const std::string text = read_file(vcd);
   for (const char* signal : {"mac_array_busy", "vector_unit_busy", "norm_unit_busy", "ifmap_occupancy", "filter_occupancy",
                              "ofmap_occupancy", "vector_occupancy"})
     EXPECT_NE(text.find(signal), std::string::npos) << signal;
@@ -125,7 +125,7 @@ TEST(Simulate, ScaleSimInputsReproduceScaleSimComputeCycles) {
     const ToolRun r = run_qtsim("simulate --scalesim-cfg tests/scalesim/resnet18_32x32_" + df +
                                 ".cfg --topology tests/scalesim/resnet18_first3.csv --ideal-memory --out " + d.path.string());
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const std::string report = slurp(d.path / "COMPUTE_REPORT.csv");
+    const std::string report = read_file(d.path / "COMPUTE_REPORT.csv");
     for (std::size_t layer = 0; layer < 3; ++layer)
       EXPECT_NE(report.find(std::to_string(layer) + ", " + cycles[layer] + ", 0,"), std::string::npos) << df << "\n" << report;
   }

@@ -14,7 +14,7 @@ class BadInput : public ::testing::Test {
     const fs::path out = dir / "out";
     std::vector<std::string> all = args;
     all.insert(all.end(), {"--out", out.string(), "--no-progress"});
-    const RunResult r = run_qtsim(all, dir.path());
+    const RunResult r = run_qtsim(all, dir.path);
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_FALSE(fs::exists(out)) << "a refused run wrote " << out;
     EXPECT_TRUE(r.out.empty()) << r.out;
@@ -47,7 +47,7 @@ TEST_F(BadInput, DatasetDirectoryWithoutTheFiles) {
   json w = cnn;
   w["dataset"]["path"] = (dir / "empty").string();
   const fs::path out = dir / "out";
-  const RunResult r = run_qtsim({"train", workload("nofiles", w).string(), "--out", out.string()}, dir.path());
+  const RunResult r = run_qtsim({"train", workload("nofiles", w).string(), "--out", out.string()}, dir.path);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_FALSE(fs::exists(out));
   ASSERT_FALSE(r.errors().empty()) << r.err;
@@ -95,7 +95,7 @@ TEST_F(BadInput, LinearLayerOnAnInputThatIsNotFlat) {
   const std::vector<std::string> parts = {"notflat.json: at /network/layers/6: layer 'fc1' (linear): expected a flat input",
                                           "found [64, 7, 7]"};
   expect_parts(refused({"train", f.string()}), parts);
-  const RunResult check = run_qtsim({"check", f.string()}, dir.path());
+  const RunResult check = run_qtsim({"check", f.string()}, dir.path);
   EXPECT_EQ(check.exit_code, 2);
   ASSERT_EQ(check.errors().size(), 1u) << check.err;
   expect_parts(check.errors().front(), parts);
@@ -119,7 +119,7 @@ TEST_F(BadInput, ResidualAddOfDifferentShapes) {
 }
 
 TEST_F(BadInput, UnknownVerb) {
-  const RunResult r = run_qtsim({"trian", "x.json"}, dir.path());
+  const RunResult r = run_qtsim({"trian", "x.json"}, dir.path);
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_EQ(r.errors().size(), 1u) << r.err;
   expect_parts(r.errors().front(), {"unknown verb 'trian'", "did you mean 'train'?"});

@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,10 +17,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/common/scratch_files.hpp"
+
 namespace qtsim::cli_test {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using qtsim::test::read_file;
+using qtsim::test::TempDir;
+using qtsim::test::write_file;
 
 inline std::string env_or(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
@@ -30,38 +34,6 @@ inline std::string env_or(const char* name, const char* fallback) {
 
 inline fs::path source_dir() { return env_or("QTSIM_SOURCE_DIR", QTSIM_DEFAULT_SOURCE_DIR); }
 inline fs::path qtsim_binary() { return fs::path(env_or("QTSIM_BINARY_DIR", QTSIM_DEFAULT_BINARY_DIR)) / "qtsim"; }
-
-inline std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-inline void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("qtsim-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 struct RunResult {
   int exit_code = -1;

@@ -25,7 +25,7 @@ TEST_P(Determinism, SameSeedSameBytesAcrossRunsAndThreadCounts) {
     const RunResult r = run_qtsim({"train", f.string(), "--steps", "2", "--no-eval", "--no-progress", "--threads",
                              std::to_string(threads), "--dump", (dir / name / "dump").string(), "--out",
                              (dir / name / "out").string()},
-                            dir.path());
+                            dir.path);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     // The log's "run" part holds the wall time and thread count; everything else must match.
     const fs::path log = dir / name / "out" / "train_log.json";

@@ -34,7 +34,7 @@ TEST_P(ShortTraining, LossFallsAndAccuracyRisesWellAboveChance) {
   w["training"]["epochs"] = p.epochs;
   const fs::path f = write_workload(dir, "short", w);
   const auto start = std::chrono::steady_clock::now();
-  const RunResult r = run_qtsim({"train", f.string(), "--out", (dir / "out").string(), "--no-progress"}, dir.path());
+  const RunResult r = run_qtsim({"train", f.string(), "--out", (dir / "out").string(), "--no-progress"}, dir.path);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(seconds, 60.0) << "a short run should take seconds";

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,48 +13,18 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/input/diagnostic.hpp"
+#include "tests/common/scratch_files.hpp"
 #include "sim/input/json_file.hpp"
 #include "sim/input/schema_validator.hpp"
 
 namespace qtsim::input::testing {
 
+using qtsim::test::read_file;
+using qtsim::test::TempDir;
+using qtsim::test::write_file;
+
 // tests/input in the source tree (corpus/, schemas/).
 inline const std::string kTestSourceDir = QTSIM_INPUT_TEST_DIR;
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("qtsim-input-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string str() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-inline void write_file(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << path;
-}
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The message of the InputError `f` throws; a test failure if it throws none.
 template <typename F>

@@ -34,12 +34,12 @@ TEST_P(Malformed, ExitsTwoWithItsMessageAndWritesNothing) {
   const std::string dir = "tests/malformed/cases/" + GetParam();
   TempDir tmp;
   const std::string out = (tmp.path / "out").string();
-  std::string args = slurp(source_dir() + "/" + dir + "/args");
+  std::string args = read_file(source_dir() + "/" + dir + "/args");
   while (!args.empty() && (args.back() == '\n' || args.back() == '\r')) args.pop_back();
   args = replace_all(replace_all(args, "{dir}", dir), "{out}", out);
   const ToolRun r = run_qtsim(args);
   EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
-  std::istringstream expected(slurp(source_dir() + "/" + dir + "/expected"));
+  std::istringstream expected(read_file(source_dir() + "/" + dir + "/expected"));
   std::string line;
   int lines = 0;
   while (std::getline(expected, line)) {

@@ -27,7 +27,7 @@ TEST(CompareCommand, SmallNetworkGivesEverySection) {
                         "iso-area/stats.json", "wageubn/stats.json", "dfp/stats.json"})
     EXPECT_TRUE(fs::exists(d.path / "a" / f)) << f;
 
-  const auto j = nlohmann::json::parse(slurp(d.path / "a" / "compare.json"));
+  const auto j = nlohmann::json::parse(read_file(d.path / "a" / "compare.json"));
   EXPECT_EQ(j["format"], "qtsim-compare");
   ASSERT_EQ(j["designs"].size(), 5u);
   const std::vector<std::string> keys{"baseline", "candidate", "iso-area", "wageubn", "dfp"};
@@ -68,7 +68,7 @@ TEST(CompareCommand, SmallNetworkGivesEverySection) {
   EXPECT_EQ(j["sensitivity"][0]["path"], "fp32.sqrt.energy_pj");
   EXPECT_EQ(j["low_leakage_sram"]["sram.leakage_factor"], 0.01);
 
-  const std::string html = slurp(d.path / "a" / "compare.html");
+  const std::string html = read_file(d.path / "a" / "compare.html");
   std::size_t svgs = 0;
   for (std::size_t at = html.find("<svg "); at != std::string::npos; at = html.find("<svg ", at + 1)) ++svgs;
   EXPECT_EQ(svgs, 6u);
@@ -78,7 +78,7 @@ TEST(CompareCommand, SmallNetworkGivesEverySection) {
   const ToolRun again = run_qtsim(args + (d.path / "b").string());
   ASSERT_EQ(again.exit_code, 0);
   for (const char* f : {"compare.json", "compare.md", "compare.html", "candidate/stats.json"})
-    EXPECT_EQ(slurp(d.path / "a" / f), slurp(d.path / "b" / f)) << f;
+    EXPECT_EQ(read_file(d.path / "a" / f), read_file(d.path / "b" / f)) << f;
 }
 
 void expect_refused(const std::string& args, const std::string& message, const fs::path& out) {

@@ -49,20 +49,20 @@ TEST(ReportCommand, WritesEveryFileAndRegeneratesThemByteForByte) {
   ASSERT_EQ(b.exit_code, 0) << b.err;
   for (const char* f : kFiles) {
     ASSERT_TRUE(fs::exists(d.path / "a" / f)) << f;
-    EXPECT_EQ(slurp(d.path / "a" / f), slurp(d.path / "b" / f)) << f;
+    EXPECT_EQ(read_file(d.path / "a" / f), read_file(d.path / "b" / f)) << f;
   }
   // Without --out, into DIR itself, next to simulate's own files (not replacing them).
-  const std::string layers_before = slurp(simulated() / "layers.csv");
+  const std::string layers_before = read_file(simulated() / "layers.csv");
   ASSERT_EQ(run_qtsim("report " + simulated().string()).exit_code, 0);
-  EXPECT_EQ(slurp(simulated() / "report.html"), slurp(d.path / "a" / "report.html"));
-  EXPECT_EQ(slurp(simulated() / "layers.csv"), layers_before);
+  EXPECT_EQ(read_file(simulated() / "report.html"), read_file(d.path / "a" / "report.html"));
+  EXPECT_EQ(read_file(simulated() / "layers.csv"), layers_before);
 }
 
 TEST(ReportCommand, ReportJsonHoldsTheCostModelsFigures) {
   TempDir d;
   ASSERT_EQ(run_qtsim("report " + simulated().string() + " --out " + d.path.string()).exit_code, 0);
-  const auto rep = nlohmann::json::parse(slurp(d.path / "report.json"));
-  const auto stats = nlohmann::json::parse(slurp(simulated() / "stats.json"));
+  const auto rep = nlohmann::json::parse(read_file(d.path / "report.json"));
+  const auto stats = nlohmann::json::parse(read_file(simulated() / "stats.json"));
   const hw::HwConfig config = hwconfig::parse_hw_config(stats["hardware"], "stats.json");
   const cost::TechTable table = cost::load_tech_table(source_dir() + "/workloads/tech/45nm.json");
   const cost::CostReport c = cost::estimate(stats, config, table);
@@ -83,7 +83,7 @@ TEST(ReportCommand, ReportJsonHoldsTheCostModelsFigures) {
   EXPECT_EQ(rep["workload"], stats["workload"]);
   EXPECT_EQ(rep["technology_table"]["name"], "45nm");
   EXPECT_TRUE(rep["technology_table"]["entries"].contains("fp32.sqrt"));
-  const std::string text = slurp(d.path / "report.json");
+  const std::string text = read_file(d.path / "report.json");
   EXPECT_EQ(text.find(source_dir()), std::string::npos) << "no absolute paths of this machine";
   EXPECT_EQ(text.find("time\""), std::string::npos);
   // Cycles by layer add up; stall = elapsed - busy.
@@ -94,17 +94,17 @@ TEST(ReportCommand, ReportJsonHoldsTheCostModelsFigures) {
   }
   EXPECT_EQ(cycles, stats["totals"]["cycles"].get<std::uint64_t>());
   // The CSV rows match too.
-  const std::string units = slurp(d.path / "report-units.csv");
+  const std::string units = read_file(d.path / "report-units.csv");
   EXPECT_EQ(units.rfind("unit,energy_pj,energy_share,busy_cycles,busy_share,area_um2,area_share,leakage_mw\n", 0), 0u);
   EXPECT_NE(units.find("\nleakage," + fmt::format("{}", c.leakage_pj) + ","), std::string::npos) << units;
-  const std::string layers = slurp(d.path / "report-layers.csv");
+  const std::string layers = read_file(d.path / "report-layers.csv");
   EXPECT_EQ(count(layers, "\n"), c.by_layer.size() + 1);
 }
 
 TEST(ReportCommand, HtmlIsSelfContainedWithFiveCharts) {
   TempDir d;
   ASSERT_EQ(run_qtsim("report " + simulated().string() + " --out " + d.path.string()).exit_code, 0);
-  const std::string html = slurp(d.path / "report.html");
+  const std::string html = read_file(d.path / "report.html");
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_EQ(count(html, "<svg "), 5u);
   for (const char* title : {"Energy by unit", "Energy by phase, stacked by unit", "Latency per layer: busy and stalled",
@@ -112,7 +112,7 @@ TEST(ReportCommand, HtmlIsSelfContainedWithFiveCharts) {
     EXPECT_NE(html.find(std::string(">") + title + "</title>"), std::string::npos) << title;
   for (const char* external : {"<script", "<link", "<img", "@import", "src=\"http", "href=\"http"})
     EXPECT_EQ(html.find(external), std::string::npos) << external;
-  const std::string md = slurp(d.path / "report.md");
+  const std::string md = read_file(d.path / "report.md");
   EXPECT_NE(md.find("## Assumptions that move these numbers"), std::string::npos);
   EXPECT_NE(md.find("sram.leakage_factor"), std::string::npos) << "the leakage assumption is stated";
 }
@@ -120,7 +120,7 @@ TEST(ReportCommand, HtmlIsSelfContainedWithFiveCharts) {
 TEST(ReportCommand, OtherTechnologyNodeScalesTheFigures) {
   TempDir d;
   ASSERT_EQ(run_qtsim("report " + simulated().string() + " --tech 22nm --out " + d.path.string()).exit_code, 0);
-  const auto rep = nlohmann::json::parse(slurp(d.path / "report.json"));
+  const auto rep = nlohmann::json::parse(read_file(d.path / "report.json"));
   EXPECT_EQ(rep["technology_table"]["name"], "22nm");
   EXPECT_NE(rep["cost"]["notes"].dump().find("the hardware names technology \\\"45nm\\\""), std::string::npos);
 }
@@ -149,13 +149,13 @@ TEST(ReportCommand, MalformedInputsExit2AndWriteNothing) {
   expect_refused("report " + (d.path / "other").string() + " --out " + out.string(),
                  "at /format: expected \"qtsim-stats\"", out);
   // An action the hardware does not declare, in a kernel row.
-  auto stats = nlohmann::json::parse(slurp(simulated() / "stats.json"));
+  auto stats = nlohmann::json::parse(read_file(simulated() / "stats.json"));
   stats["ops"][3]["actions"]["mac.int9"] = 5;
   fs::create_directories(d.path / "badop");
   std::ofstream(d.path / "badop" / "stats.json") << stats.dump();
   expect_refused("report " + (d.path / "badop").string() + " --out " + out.string(), "/ops/3/actions/mac.int9", out);
   // A hardware document that does not check.
-  stats = nlohmann::json::parse(slurp(simulated() / "stats.json"));
+  stats = nlohmann::json::parse(read_file(simulated() / "stats.json"));
   stats["hardware"]["mac_array"]["rows"] = -4;
   fs::create_directories(d.path / "badhw");
   std::ofstream(d.path / "badhw" / "stats.json") << stats.dump();
