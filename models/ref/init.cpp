@@ -91,7 +91,7 @@ int weight_exponent(const Scheme& scheme, double sigma) {
 }
 
 std::vector<Parameter> create_parameters(const Network& net, const Scheme& scheme, const std::vector<bool>& float_nodes,
-                                         std::uint32_t seed) {
+                                         std::uint32_t seed, InitialValues initial) {
   std::vector<Parameter> params;
   auto add = [&](int node_index, ParamRole role, Shape shape, const InitSpec& init, int exponent) {
     const Node& node = net.nodes[static_cast<std::size_t>(node_index)];
@@ -105,13 +105,19 @@ std::vector<Parameter> create_parameters(const Network& net, const Scheme& schem
     const RandomStream rs{seed, stream_id(0, kParameterTensorBase + index, RandomPurpose::init)};
     const std::int64_t fan_in = (node.op == OpKind::conv2d || node.op == OpKind::linear) ? fan_in_of(net, node) : 1;
     const std::int64_t fan_out = (node.op == OpKind::conv2d || node.op == OpKind::linear) ? fan_out_of(node) : 1;
-    FTensor values = initial_values(shape, init, fan_in, fan_out, rs);
+    const bool drawn = initial == InitialValues::drawn;
     if (float_nodes[static_cast<std::size_t>(node_index)]) {
-      p.value = std::move(values);
+      p.value = drawn ? initial_values(shape, init, fan_in, fan_out, rs) : FTensor(shape, 0.0f);
       p.velocity = FTensor(shape, 0.0f);
       p.is_float = true;
     } else {
-      make_integer(p, values, scheme.W.bits, scheme.W.storage_bits, exponent);
+      if (drawn) {
+        make_integer(p, initial_values(shape, init, fan_in, fan_out, rs), scheme.W.bits, scheme.W.storage_bits, exponent);
+      } else {
+        p.master = QTensor(shape, exponent - (scheme.W.storage_bits - scheme.W.bits), scheme.W.storage_bits);
+        p.w = QTensor(shape, exponent, scheme.W.bits);
+        p.is_float = false;
+      }
       p.has_velocity = scheme.optimizer.momentum.enabled;
       if (p.has_velocity) p.velocity_q = QTensor(shape, 0, scheme.optimizer.momentum.buffer_bits);
     }

@@ -16,8 +16,14 @@ double he_sigma(const Network& net, const Node& node);
 // Fixed exponent e_W of a conv/linear weight under the scheme (docs/NUMERICS.md §7).
 int weight_exponent(const Scheme& scheme, double he_sigma);
 
+// What a model's parameters start with: the initialisation's random draws, or
+// zeros (shapes, widths and exponents only — exponents never depend on the
+// values — for memory estimates and timing simulations, whose results do not
+// depend on data).
+enum class InitialValues { drawn, zeros };
+
 // `float_nodes[i]` says whether node i computes in float.
 std::vector<Parameter> create_parameters(const Network& net, const Scheme& scheme, const std::vector<bool>& float_nodes,
-                                         std::uint32_t seed);
+                                         std::uint32_t seed, InitialValues values = InitialValues::drawn);
 
 }  // namespace qtsim::ref

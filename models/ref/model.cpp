@@ -66,7 +66,7 @@ void Model::Pass::check_finite(const std::string& name, const FTensor& f) {
   }
 }
 
-Model::Model(Network net, Scheme scheme, std::uint32_t seed) : net_(std::move(net)), scheme_(std::move(scheme)), seed_(seed) {
+Model::Model(Network net, Scheme scheme, std::uint32_t seed, InitialValues values) : net_(std::move(net)), scheme_(std::move(scheme)), seed_(seed) {
   for (const auto& n : net_.nodes)
     if (n.op == OpKind::batchnorm && scheme_.normalization == NormKind::none)
       throw std::invalid_argument(fmt::format(
@@ -78,7 +78,7 @@ Model::Model(Network net, Scheme scheme, std::uint32_t seed) : net_(std::move(ne
     for (int in : net_.nodes[i].inputs) t = t || upstream_trainable_[static_cast<std::size_t>(in)];
     upstream_trainable_[i] = t;
   }
-  params_ = create_parameters(net_, scheme_, float_nodes_, seed_);
+  params_ = create_parameters(net_, scheme_, float_nodes_, seed_, values);
   first_param_.assign(net_.nodes.size(), -1);
   for (std::size_t p = params_.size(); p-- > 0;) first_param_[static_cast<std::size_t>(params_[p].node)] = static_cast<int>(p);
   float_bn_.resize(net_.nodes.size());

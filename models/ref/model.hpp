@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "graph.hpp"
+#include "init.hpp"
 #include "ops/batchnorm.hpp"
 #include "parameter.hpp"
 #include "random_bits.hpp"
@@ -33,7 +34,7 @@ struct FloatBatchNormState {
 class Model {
  public:
   // Throws std::invalid_argument if the scheme cannot run the network.
-  Model(Network net, Scheme scheme, std::uint32_t seed);
+  Model(Network net, Scheme scheme, std::uint32_t seed, InitialValues values = InitialValues::drawn);
 
   StepStats train_step(const FTensor& images, const std::vector<int>& labels, const StepHyper& hyper,
                        TensorSink* sink = nullptr);

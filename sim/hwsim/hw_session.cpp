@@ -51,9 +51,12 @@ struct Plan {
   std::uint64_t dram_bytes = 0;
 };
 
-Plan plan(const workload::Workload& w, const hw::HwConfig& config) {
+// Exact runs need the parameters' initial values; estimates and timing runs
+// only their shapes, widths and exponents (and ResNet-50's random draws would
+// otherwise be most of a timing run).
+Plan plan(const workload::Workload& w, const hw::HwConfig& config, ref::InitialValues values) {
   Plan p;
-  p.model = std::make_unique<ref::Model>(w.network, w.scheme, w.training.seed);
+  p.model = std::make_unique<ref::Model>(w.network, w.scheme, w.training.seed, values);
   p.store = std::make_unique<lower::ParamStore>(*p.model, p.alloc, p.regs);
   p.persistent_regs = p.regs.v.size();
   lower::StepInputs in;
@@ -70,14 +73,19 @@ Plan plan(const workload::Workload& w, const hw::HwConfig& config) {
 
 }  // namespace
 
-std::uint64_t dram_bytes_needed(const workload::Workload& w, const hw::HwConfig& config) { return plan(w, config).dram_bytes; }
+std::uint64_t dram_bytes_needed(const workload::Workload& w, const hw::HwConfig& config) {
+  return plan(w, config, ref::InitialValues::zeros).dram_bytes;
+}
 
 namespace {
 
 // One job's accelerator and the host program that drives it.
 class JobRunner {
  public:
-  JobRunner(const HardwareJob& job, int index) : job_(job), plan_(plan(*job.workload, *job.config)) {
+  JobRunner(const HardwareJob& job, int index)
+      : job_(job),
+        plan_(plan(*job.workload, *job.config,
+                   job.options.mode == hw::ExecMode::exact ? ref::InitialValues::drawn : ref::InitialValues::zeros)) {
     if (job.options.mode == hw::ExecMode::exact && !job.data) throw std::logic_error("exact mode needs the workload's data");
     acc_ = std::make_unique<hw::Accelerator>(index == 0 ? "accelerator" : ("accelerator_" + std::to_string(index)).c_str(),
                                              *job.config, job.options.mode, plan_.dram_bytes);
