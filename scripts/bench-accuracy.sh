@@ -42,11 +42,22 @@ last_number() { grep -o "\"$1\": [-0-9.eE+]*" "$2" | tail -1 | sed 's/.*: //'; }
 first_number() { grep -o "\"$1\": [-0-9.eE+]*" "$2" | head -1 | sed 's/.*: //'; }
 
 mkdir -p "$results" "$out_root"
+# A run of some labels keeps the other labels' rows of the previous files (each
+# row says the date and commit it was measured at), so runs can be made one at a time.
+old_json=$(cat "$results/accuracy.json" 2>/dev/null || true)
+old_md=$(cat "$results/accuracy.md" 2>/dev/null || true)
+commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+dirty=$(git -C "$top" status --porcelain -- models sim workloads 2>/dev/null | grep -q . && echo " (with uncommitted changes to models/sim/workloads)" || true)
 rows_json=()
 rows_md=()
 for run in "${runs[@]}"; do
   read -r label workload <<<"$run"
-  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $label " ]]; then continue; fi
+  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $label " ]]; then
+    prev_json=$(grep -F "{\"label\": \"$label\"," <<<"$old_json" | sed 's/^ *//; s/,$//' || true)
+    prev_md=$(grep -F "| $label | " <<<"$old_md" || true)
+    if [ -n "$prev_json" ] && [ -n "$prev_md" ]; then rows_json+=("$prev_json"); rows_md+=("$prev_md"); fi
+    continue
+  fi
   out=$out_root/$label
   rm -rf "$out"
   echo "== $label: $qtsim train $workload --threads $threads --out $out" >&2
@@ -66,16 +77,16 @@ for run in "${runs[@]}"; do
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
   per_step=$(awk -v w="$wall" -v n="$steps" 'BEGIN { printf "%.3f", w / n }')
   cpu_per_step=$(awk -v c="$cpu" -v n="$steps" 'BEGIN { printf "%.3f", c / n }')
-  rows_json+=("$(printf '{"label": "%s", "workload": "%s", "scheme": "%s", "epochs": %s, "batch_size": %s, "steps": %s, "test_accuracy": %s, "final_train_loss": %s, "wall_seconds": %s, "cpu_seconds": %s, "seconds_per_step": %s, "cpu_seconds_per_step": %s, "threads": %s}' \
-    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$cpu" "$per_step" "$cpu_per_step" "$threads")")
-  rows_md+=("$(printf '| %s | `%s` | %s | %s × %s | %s | **%.2f %%** | %.4f | %.0f s (%.1f min) | %.0f s | %s | %s |' \
-    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$(awk -v w="$wall" 'BEGIN{print w/60}')" "$cpu" "$per_step" "$cpu_per_step")")
+  run_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  run_load=$(cut -d' ' -f1-3 /proc/loadavg)
+  rows_json+=("$(printf '{"label": "%s", "workload": "%s", "scheme": "%s", "epochs": %s, "batch_size": %s, "steps": %s, "test_accuracy": %s, "final_train_loss": %s, "wall_seconds": %s, "cpu_seconds": %s, "seconds_per_step": %s, "cpu_seconds_per_step": %s, "threads": %s, "date": "%s", "commit": "%s%s", "load_average_at_end": "%s"}' \
+    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$cpu" "$per_step" "$cpu_per_step" "$threads" "$run_date" "$commit" "$dirty" "$run_load")")
+  rows_md+=("$(printf '| %s | `%s` | %s | %s × %s | %s | **%.2f %%** | %.4f | %.0f s (%.1f min) | %.0f s | %s | %s | %s, %s%s, load %s |' \
+    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$(awk -v w="$wall" 'BEGIN{print w/60}')" "$cpu" "$per_step" "$cpu_per_step" "$run_date" "$commit" "$dirty" "$run_load")")
 done
 
 # Machine and load: wall times on a shared machine say as much about the load as about qtsim.
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
-commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
-dirty=$(git -C "$top" status --porcelain -- models sim workloads 2>/dev/null | grep -q . && echo " (with uncommitted changes to models/sim/workloads)" || true)
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -118,12 +129,12 @@ done
   echo "workload trained on the full Fashion-MNIST training set (60000 images) and"
   echo "evaluated on the test set (10000) after its last epoch."
   echo
-  echo "- date: $date, commit $commit$dirty"
+  echo "- written: $date, commit $commit$dirty (each row gives its own date and commit: a run of some labels keeps the other rows)"
   echo "- machine: $(nproc) cores, $cpu_model; load average at the end: $load"
-  echo "- $threads worker thread(s) per run, runs one after another"
+  echo "- worker threads per run: see accuracy.json (this invocation: $threads); runs one after another"
   echo
-  echo "| run | workload | scheme | epochs × batch | steps | test accuracy | final train loss | wall | CPU | s/step | CPU s/step |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| run | workload | scheme | epochs × batch | steps | test accuracy | final train loss | wall | CPU | s/step | CPU s/step | measured (UTC), commit, load average at end |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows_md[@]}"
   echo
   echo "Targets of issue #2:"
@@ -134,6 +145,8 @@ done
   echo "evaluation after each epoch, checkpoint); CPU time is the user + system time"
   echo "of all its threads. On a machine shared with other work, wall time exceeds"
   echo "CPU time by however much the run had to wait for a core."
+  # Hand-written notes on the runs (tuning, caveats), kept across re-runs.
+  if [ -f "$results/accuracy-notes.md" ]; then echo; cat "$results/accuracy-notes.md"; fi
 } >"$results/accuracy.md"
 
 echo "results: $results/accuracy.md, $results/accuracy.json" >&2
