@@ -41,9 +41,13 @@ struct Streams {
   float uniform(std::uint32_t stream, std::uint32_t k) const {
     return static_cast<float>(rand32(seed, stream, k) >> 8) * kTwoPowMinus24;
   }
-  float normal(std::uint32_t stream, std::uint32_t k) const {
+  float normal(std::uint32_t stream, std::uint32_t k) const { return normal_keyed(key(stream), k); }
+  // rand32(seed, stream, i) = lowbias32(i ^ key(stream)): loops over one stream
+  // hash the key once instead of per word.
+  std::uint32_t key(std::uint32_t stream) const { return lowbias32(stream ^ lowbias32(seed)); }
+  static float normal_keyed(std::uint32_t key, std::uint32_t k) {
     std::int32_t sum = 0;
-    for (std::uint32_t t = 0; t < 4; ++t) sum += static_cast<std::int32_t>(rand32(seed, stream, 4U * k + t) >> 8);
+    for (std::uint32_t t = 0; t < 4; ++t) sum += static_cast<std::int32_t>(lowbias32((4U * k + t) ^ key) >> 8);
     return static_cast<float>(sum - (std::int32_t{1} << 25)) * kNormalScale;
   }
 };
@@ -79,36 +83,53 @@ Tap upsample_tap(std::int64_t pos, std::int64_t size, std::int64_t grid) {
   return {i0, std::min(i0 + 1, grid - 1), static_cast<float>(scaled % (size - 1)) / static_cast<float>(size - 1)};
 }
 
-// prototypes[k * C*H*W + e]
-std::vector<float> make_prototypes(const Streams& rng, const ref::Shape& shape, int classes) {
+// The prototype of class k, C*H*W values: a coarse normal grid per channel,
+// bilinearly upsampled.
+void make_prototype(const Streams& rng, const ref::Shape& shape, std::int64_t k, float* out) {
   const std::int64_t channels = shape[0], height = shape[1], width = shape[2];
   const std::int64_t grid_h = std::min(height, kCoarseGrid), grid_w = std::min(width, kCoarseGrid);
-  std::vector<float> prototypes(static_cast<std::size_t>(classes * shape.numel()));
   std::vector<float> coarse(static_cast<std::size_t>(grid_h * grid_w));
-  auto out = prototypes.begin();
-  for (std::int64_t k = 0; k < classes; ++k) {
-    for (std::int64_t ch = 0; ch < channels; ++ch) {
-      const std::int64_t grid_base = (k * channels + ch) * grid_h * grid_w;
-      for (std::int64_t g = 0; g < grid_h * grid_w; ++g) {
-        coarse[static_cast<std::size_t>(g)] = rng.normal(rng.prototype, static_cast<std::uint32_t>(grid_base + g));
-      }
-      auto at = [&](std::int64_t gy, std::int64_t gx) { return coarse[static_cast<std::size_t>(gy * grid_w + gx)]; };
-      for (std::int64_t y = 0; y < height; ++y) {
-        const Tap ty = upsample_tap(y, height, grid_h);
-        for (std::int64_t x = 0; x < width; ++x) {
-          const Tap tx = upsample_tap(x, width, grid_w);
-          const float top = (1.0f - tx.f) * at(ty.i0, tx.i0) + tx.f * at(ty.i0, tx.i1);
-          const float bottom = (1.0f - tx.f) * at(ty.i1, tx.i0) + tx.f * at(ty.i1, tx.i1);
-          *out++ = (1.0f - ty.f) * top + ty.f * bottom;
-        }
+  for (std::int64_t ch = 0; ch < channels; ++ch) {
+    const std::int64_t grid_base = (k * channels + ch) * grid_h * grid_w;
+    for (std::int64_t g = 0; g < grid_h * grid_w; ++g) {
+      coarse[static_cast<std::size_t>(g)] = rng.normal(rng.prototype, static_cast<std::uint32_t>(grid_base + g));
+    }
+    auto at = [&](std::int64_t gy, std::int64_t gx) { return coarse[static_cast<std::size_t>(gy * grid_w + gx)]; };
+    for (std::int64_t y = 0; y < height; ++y) {
+      const Tap ty = upsample_tap(y, height, grid_h);
+      for (std::int64_t x = 0; x < width; ++x) {
+        const Tap tx = upsample_tap(x, width, grid_w);
+        const float top = (1.0f - tx.f) * at(ty.i0, tx.i0) + tx.f * at(ty.i0, tx.i1);
+        const float bottom = (1.0f - tx.f) * at(ty.i1, tx.i0) + tx.f * at(ty.i1, tx.i1);
+        *out++ = (1.0f - ty.f) * top + ty.f * bottom;
       }
     }
   }
-  return prototypes;
 }
 
-Dataset make_split(const Streams& rng, const ref::Shape& shape, int classes, const std::vector<float>& prototypes,
-                   std::int64_t n, std::uint32_t sample_base) {
+// Class prototypes, each made the first time a sample of its class needs it
+// (ImageNet-shaped sets have far more classes than a short run has samples).
+class Prototypes {
+ public:
+  Prototypes(const Streams& rng, const ref::Shape& shape, int classes)
+      : rng_(rng), shape_(shape), made_(static_cast<std::size_t>(classes)) {}
+  const float* of(int k) {
+    std::vector<float>& p = made_[static_cast<std::size_t>(k)];
+    if (p.empty()) {
+      p.resize(static_cast<std::size_t>(shape_.numel()));
+      make_prototype(rng_, shape_, k, p.data());
+    }
+    return p.data();
+  }
+
+ private:
+  const Streams& rng_;
+  const ref::Shape& shape_;
+  std::vector<std::vector<float>> made_;
+};
+
+Dataset make_split(const Streams& rng, const ref::Shape& shape, int classes, Prototypes& prototypes, std::int64_t n,
+                   std::uint32_t sample_base) {
   Dataset d;
   d.sample_shape = shape;
   d.classes = classes;
@@ -120,12 +141,12 @@ Dataset make_split(const Streams& rng, const ref::Shape& shape, int classes, con
   d.images.resize(static_cast<std::size_t>(n * numel));
   for (std::int64_t i = 0; i < n; ++i) {
     const std::uint32_t sample = sample_base + static_cast<std::uint32_t>(i);
-    const std::uint32_t noise_stream = rng.noise(sample);
+    const std::uint32_t noise_key = rng.key(rng.noise(sample));
     const float amplitude = kAmplitudeBase + rng.uniform(rng.amplitude, sample);
-    const float* prototype = prototypes.data() + d.labels[static_cast<std::size_t>(i)] * numel;
+    const float* prototype = prototypes.of(d.labels[static_cast<std::size_t>(i)]);
     float* x = d.images.data() + i * numel;
     for (std::int64_t e = 0; e < numel; ++e) {
-      x[e] = amplitude * prototype[e] + kNoiseScale * rng.normal(noise_stream, static_cast<std::uint32_t>(e));
+      x[e] = amplitude * prototype[e] + kNoiseScale * Streams::normal_keyed(noise_key, static_cast<std::uint32_t>(e));
     }
   }
   return d;
@@ -137,7 +158,7 @@ DatasetPair make_synthetic(ref::Shape sample_shape, int classes, std::int64_t tr
                            std::uint32_t seed) {
   check_arguments(sample_shape, classes, train_size, test_size);
   const Streams rng{seed};
-  const std::vector<float> prototypes = make_prototypes(rng, sample_shape, classes);
+  Prototypes prototypes(rng, sample_shape, classes);
   DatasetPair pair;
   pair.train = make_split(rng, sample_shape, classes, prototypes, train_size, 0);
   pair.test = make_split(rng, sample_shape, classes, prototypes, test_size, kTestSampleBase);

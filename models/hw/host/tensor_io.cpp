@@ -51,16 +51,55 @@ void store_element(std::uint8_t* base, DType type, std::int64_t index, std::int6
   throw std::logic_error("store_element: not an integer type");
 }
 
+namespace {
+
+// The element loops of write_ints and read_ints with the type resolved once
+// (same conversions as store_element and load_element).
+template <typename S>
+void store_all(std::uint8_t* p, const std::vector<std::int64_t>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto v = static_cast<S>(values[i]);
+    std::memcpy(p + sizeof(S) * i, &v, sizeof(S));
+  }
+}
+
+template <typename S>
+void load_all(const std::uint8_t* p, std::vector<std::int64_t>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    S v;
+    std::memcpy(&v, p + sizeof(S) * i, sizeof(S));
+    values[i] = v;
+  }
+}
+
+}  // namespace
+
 void write_ints(Dram& dram, const TensorRegion& r, const std::vector<std::int64_t>& values) {
   if (static_cast<std::int64_t>(values.size()) != r.dims.numel()) throw std::logic_error("write_ints: size mismatch for " + r.name);
   std::uint8_t* p = dram.host_pointer(r.addr, r.bytes());
-  for (std::size_t i = 0; i < values.size(); ++i) store_element(p, r.type, static_cast<std::int64_t>(i), values[i]);
+  switch (r.type) {
+    case DType::i8: return store_all<std::int8_t>(p, values);
+    case DType::u8: return store_all<std::uint8_t>(p, values);
+    case DType::i16: return store_all<std::int16_t>(p, values);
+    case DType::i32: return store_all<std::int32_t>(p, values);
+    case DType::i64: return store_all<std::int64_t>(p, values);
+    case DType::f32: break;
+  }
+  if (!values.empty()) throw std::logic_error("store_element: not an integer type");
 }
 
 std::vector<std::int64_t> read_ints(Dram& dram, const TensorRegion& r) {
   const std::uint8_t* p = dram.host_pointer(r.addr, r.bytes());
   std::vector<std::int64_t> v(static_cast<std::size_t>(r.dims.numel()));
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = load_element(p, r.type, static_cast<std::int64_t>(i));
+  switch (r.type) {
+    case DType::i8: load_all<std::int8_t>(p, v); return v;
+    case DType::u8: load_all<std::uint8_t>(p, v); return v;
+    case DType::i16: load_all<std::int16_t>(p, v); return v;
+    case DType::i32: load_all<std::int32_t>(p, v); return v;
+    case DType::i64: load_all<std::int64_t>(p, v); return v;
+    case DType::f32: break;
+  }
+  if (!v.empty()) throw std::logic_error("load_element: not an integer type");
   return v;
 }
 

@@ -39,6 +39,10 @@ class GemmKernel : public Kernel {
   void gather(const ConvBlock& block, const std::uint8_t* a_data, const std::uint8_t* a_flags, const std::uint8_t* b_data,
               std::vector<T>& a, std::vector<T>& b) const;
   template <typename T, typename Reader>
+  void fill_a(const ConvBlock& blk, const Reader& ra, T* a) const;
+  template <typename T, typename Reader>
+  void fill_b(const ConvBlock& blk, const Reader& rb, T* b) const;
+  template <typename T, typename Reader>
   void im2col(const ConvBlock& blk, const Reader& in, const Box& box, std::int64_t channels, T* out,
               std::int64_t row_len) const;
   std::uint64_t a_bytes() const;
