@@ -5,7 +5,9 @@
 # time to docs/results/accuracy.md and docs/results/accuracy.json.
 #
 #   scripts/bench-accuracy.sh                 all runs (about an hour on 2 cores)
-#   scripts/bench-accuracy.sh int8-eoq        only the named runs (labels below)
+#   scripts/bench-accuracy.sh int8-eoq        only the named runs (labels below); the
+#                                             other labels' rows of the previous files are kept
+#   scripts/bench-accuracy.sh none            no run: rewrite the files from the recorded rows
 #   QTSIM_BENCH_THREADS=1 scripts/bench-accuracy.sh   worker threads (default: nproc)
 #   QTSIM_BENCH_OUT=DIR                        where runs write (default: out/bench-accuracy)
 #   QTSIM_BENCH_ARGS="--steps 20"              extra train arguments (a quick smoke run of this script)
