@@ -103,13 +103,7 @@ if [ "$record" = 1 ]; then
     printf '%s\n' "${rows[@]}"
     echo "<!-- scripts/fuzz.sh: end -->"
   } >"$block"
-  if [ -f "$results" ] && grep -q "scripts/fuzz.sh: end" "$results"; then
-    awk -v block="$block" '/scripts\/fuzz.sh: last run/ {while ((getline l < block) > 0) print l; skip=1; next}
-                           /scripts\/fuzz.sh: end/ {skip=0; next} !skip' "$results" >"$work/results.md"
-    cp "$work/results.md" "$results"
-  else
-    { echo "# Fuzzing the input loaders"; echo; cat "$block"; } >"$results"
-  fi
+  "$top/scripts/record-results.sh" "$results" fuzz.sh "# Fuzzing the input loaders" <"$block"
   echo "fuzz: recorded in ${results#$top/}"
 fi
 exit $failed

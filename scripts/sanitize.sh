@@ -55,13 +55,7 @@ block=$(mktemp)
   fi
   echo "<!-- scripts/sanitize.sh: end -->"
 } >"$block"
-if [ -f "$results" ] && grep -q "scripts/sanitize.sh: end" "$results"; then
-  awk -v block="$block" '/scripts\/sanitize.sh: last run/ {while ((getline l < block) > 0) print l; skip=1; next}
-                         /scripts\/sanitize.sh: end/ {skip=0; next} !skip' "$results" >"$block.new"
-  mv "$block.new" "$results"
-else
-  { echo "# Sanitizers: the test suite under ASan and UBSan"; echo; cat "$block"; } >"$results"
-fi
+"$top/scripts/record-results.sh" "$results" sanitize.sh "# Sanitizers: the test suite under ASan and UBSan" <"$block"
 rm -f "$block"
 echo "sanitize: $summary; recorded in ${results#$top/}" >&2
 exit $rc
