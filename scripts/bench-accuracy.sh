@@ -8,7 +8,9 @@
 #   scripts/bench-accuracy.sh int8-eoq        only the named runs (labels below); the
 #                                             other labels' rows of the previous files are kept
 #   scripts/bench-accuracy.sh none            no run: rewrite the files from the recorded rows
-#   QTSIM_BENCH_THREADS=1 scripts/bench-accuracy.sh   worker threads (default: nproc)
+#   QTSIM_BENCH_THREADS=1 scripts/bench-accuracy.sh   worker threads per run (default: nproc)
+#   QTSIM_BENCH_JOBS=2 QTSIM_BENCH_THREADS=1 ...      two runs at a time, one core each (the
+#                                             Fashion-MNIST ResNet-8 gains little from a second thread)
 #   QTSIM_BENCH_OUT=DIR                        where runs write (default: out/bench-accuracy)
 #   QTSIM_BENCH_ARGS="--steps 20"              extra train arguments (a quick smoke run of this script)
 #
@@ -50,25 +52,48 @@ old_json=$(cat "$results/accuracy.json" 2>/dev/null || true)
 old_md=$(cat "$results/accuracy.md" 2>/dev/null || true)
 commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git -C "$top" status --porcelain -- models sim workloads 2>/dev/null | grep -q . && echo " (with uncommitted changes to models/sim/workloads)" || true)
+jobs=${QTSIM_BENCH_JOBS:-1}
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || { echo "bench-accuracy: QTSIM_BENCH_JOBS must be a positive integer, got '$jobs'" >&2; exit 2; }
+selected() { [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " =~ " $1 " ]]; }
+
+# Phase 1: the selected runs, up to $jobs at a time. Each writes its log, its
+# time (wall user sys) and the date and load average at its end.
+running=0
+for run in "${runs[@]}"; do
+  read -r label workload <<<"$run"
+  selected "$label" || continue
+  out=$out_root/$label
+  rm -rf "$out" "$out_root/$label.end"
+  echo "== $label: $qtsim train $workload --threads $threads --out $out" >&2
+  (
+    TIMEFORMAT='%R %U %S'
+    # shellcheck disable=SC2086
+    { time "$qtsim" train "$workload" --threads "$threads" --no-progress --out "$out" ${QTSIM_BENCH_ARGS:-} \
+        >"$out_root/$label.log" 2>&1; } 2>"$out_root/$label.time"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) $(cut -d' ' -f1-3 /proc/loadavg)" >"$out_root/$label.end"
+  ) &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
+done
+wait
+
+# Phase 2: rows in the table's order; labels not run keep their previous rows.
 rows_json=()
 rows_md=()
 for run in "${runs[@]}"; do
   read -r label workload <<<"$run"
-  if [ ${#wanted[@]} -gt 0 ] && [[ ! " ${wanted[*]} " =~ " $label " ]]; then
+  if ! selected "$label"; then
     prev_json=$(grep -F "{\"label\": \"$label\"," <<<"$old_json" | sed 's/^ *//; s/,$//' || true)
     prev_md=$(grep -F "| $label | " <<<"$old_md" || true)
     if [ -n "$prev_json" ] && [ -n "$prev_md" ]; then rows_json+=("$prev_json"); rows_md+=("$prev_md"); fi
     continue
   fi
   out=$out_root/$label
-  rm -rf "$out"
-  echo "== $label: $qtsim train $workload --threads $threads --out $out" >&2
-  TIMEFORMAT='%R %U %S'
-  # shellcheck disable=SC2086
-  { time "$qtsim" train "$workload" --threads "$threads" --no-progress --out "$out" ${QTSIM_BENCH_ARGS:-} \
-      >"$out_root/$label.log" 2>&1; } 2>"$out_root/$label.time"
-  read -r wall user sys <"$out_root/$label.time"
+  echo "== $label:" >&2
   cat "$out_root/$label.log" >&2
+  [ -f "$out_root/$label.end" ] && [ -f "$out/train_log.json" ] || { echo "bench-accuracy: $label did not finish (log above)" >&2; exit 1; }
+  read -r wall user sys <"$out_root/$label.time"
+  read -r run_date run_load <"$out_root/$label.end"
   log=$out/train_log.json
   acc=$(last_number test_accuracy "$log")
   loss=$(last_number train_loss "$log")
@@ -79,10 +104,8 @@ for run in "${runs[@]}"; do
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
   per_step=$(awk -v w="$wall" -v n="$steps" 'BEGIN { printf "%.3f", w / n }')
   cpu_per_step=$(awk -v c="$cpu" -v n="$steps" 'BEGIN { printf "%.3f", c / n }')
-  run_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  run_load=$(cut -d' ' -f1-3 /proc/loadavg)
-  rows_json+=("$(printf '{"label": "%s", "workload": "%s", "scheme": "%s", "epochs": %s, "batch_size": %s, "steps": %s, "test_accuracy": %s, "final_train_loss": %s, "wall_seconds": %s, "cpu_seconds": %s, "seconds_per_step": %s, "cpu_seconds_per_step": %s, "threads": %s, "date": "%s", "commit": "%s%s", "load_average_at_end": "%s"}' \
-    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$cpu" "$per_step" "$cpu_per_step" "$threads" "$run_date" "$commit" "$dirty" "$run_load")")
+  rows_json+=("$(printf '{"label": "%s", "workload": "%s", "scheme": "%s", "epochs": %s, "batch_size": %s, "steps": %s, "test_accuracy": %s, "final_train_loss": %s, "wall_seconds": %s, "cpu_seconds": %s, "seconds_per_step": %s, "cpu_seconds_per_step": %s, "threads": %s, "parallel_runs": %s, "date": "%s", "commit": "%s%s", "load_average_at_end": "%s"}' \
+    "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$cpu" "$per_step" "$cpu_per_step" "$threads" "$jobs" "$run_date" "$commit" "$dirty" "$run_load")")
   rows_md+=("$(printf '| %s | `%s` | %s | %s × %s | %s | **%.2f %%** | %.4f | %.0f s (%.1f min) | %.0f s | %s | %s | %s, %s%s, load %s |' \
     "$label" "$workload" "$scheme" "$epochs" "$batch" "$steps" "$acc" "$loss" "$wall" "$(awk -v w="$wall" 'BEGIN{print w/60}')" "$cpu" "$per_step" "$cpu_per_step" "$run_date" "$commit" "$dirty" "$run_load")")
 done
@@ -133,7 +156,7 @@ done
   echo
   echo "- written: $date, commit $commit$dirty (each row gives its own date and commit: a run of some labels keeps the other rows)"
   echo "- machine: $(nproc) cores, $cpu_model; load average at the end: $load"
-  echo "- worker threads per run: see accuracy.json (this invocation: $threads); runs one after another"
+  echo "- worker threads per run and runs at a time: see accuracy.json (this invocation: $threads thread(s), $jobs run(s) at a time)"
   echo
   echo "| run | workload | scheme | epochs × batch | steps | test accuracy | final train loss | wall | CPU | s/step | CPU s/step | measured (UTC), commit, load average at end |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
