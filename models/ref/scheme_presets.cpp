@@ -33,7 +33,15 @@ Scheme int8_wageubn() {
   Scheme s;
   s.name = "int8-wageubn";
   s.A = {QuantizerKind::shift, 8, Rounding::nearest};
-  s.E = {QuantizerKind::flag, 8, Rounding::nearest};
+  // Errors are rounded stochastically, not nearest (docs/NUMERICS.md §10, note 2).
+  // qtsim's nearest rounds ties toward +infinity (§2); at a residual fan-out the
+  // sum of two errors needs one bit more than either, so half of its elements
+  // are ties and all of them round up: a +1/4-step bias per element that
+  // outweighs the (nearly cancelling) per-channel sums dbeta = sum(dy). It drove
+  // the beta of the batchnorms before each fan-out negative until the ReLUs
+  // died, and training accuracy fell epoch after epoch. WAGEUBN's own rounding
+  // (tf.round, ties to even) has no such bias; stochastic rounding has none either.
+  s.E = {QuantizerKind::flag, 8, Rounding::stochastic};
   s.G = {QuantizerKind::constant, 8, Rounding::stochastic, 0, 7};
   s.W.bits = 8;
   s.W.storage_bits = 24;

@@ -8,7 +8,10 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/ref/ops/layers_int.hpp"
 #include "models/ref/quantizer.hpp"
+#include "models/ref/random_bits.hpp"
+#include "models/ref/scheme.hpp"
 #include "quantizer_test_util.hpp"
 
 namespace qtsim::ref {
@@ -570,6 +573,42 @@ TEST(StochasticQuantizers, ConstantQuantizerIsUnbiasedOverManyElements) {
   }
   const double p = 2458.0 / 8192.0;
   EXPECT_NEAR(static_cast<double>(ups) / kCount, p, 5 * std::sqrt(p * (1 - p) / kCount));
+}
+
+// The error at a residual fan-out (docs/NUMERICS.md §6) is the aligned sum of two
+// E-quantized errors, requantized by E. The sum needs one bit more than either
+// operand, so for coarse (unflagged) elements the requantization is in effect a
+// 1-bit shift: every odd sum is a tie. Nearest rounding (ties toward +infinity, §2)
+// rounds all of them up, a bias of +1/4 step per element; summed over a channel
+// (dbeta = sum dy, where the true sum nearly cancels) it swamps the gradient and
+// drove int8-wageubn's batchnorm betas negative until the ReLUs died. The preset's
+// E quantizer must be unbiased on exactly this input.
+TEST(StochasticQuantizers, WageubnErrorsAreUnbiasedAtAResidualFanOut) {
+  constexpr std::int64_t kCount = 100000;
+  const Scheme scheme = *find_preset("int8-wageubn");
+  ASSERT_EQ(scheme.E.kind, QuantizerKind::flag);
+  auto coarse_error = [&](std::uint32_t salt) {  // 8-bit flag-quantized error, all elements coarse
+    QTensor t(Shape{kCount}, -20, 8);
+    t.flag_shift = 7;
+    t.flag.assign(static_cast<std::size_t>(kCount), 0);
+    for (std::int64_t i = 0; i < kCount; ++i)
+      t.q[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(lowbias32(static_cast<std::uint32_t>(i) ^ salt) % 255) - 127;
+    return t;
+  };
+  const WideTensor sum = add_aligned(coarse_error(0x1234U), coarse_error(0xabcdU));
+  // Mean of (quantized - exact) in steps of the result's coarse exponent.
+  auto bias = [&](Rounding rounding) {
+    QuantizerSpec spec = scheme.E;
+    spec.rounding = rounding;
+    const QTensor q = quantize(sum, spec, kStream);
+    double total = 0.0;
+    for (std::size_t i = 0; i < sum.size(); ++i)
+      total += std::ldexp(static_cast<double>(q.q[i]), q.exp_of(i)) - std::ldexp(static_cast<double>(sum.v[i]), sum.exp);
+    return total / static_cast<double>(kCount) / std::ldexp(1.0, q.exp);
+  };
+  EXPECT_GT(bias(N), 0.2);  // the tie bias of nearest rounding on this input (about 1/4 step)
+  // Stochastic: each element's error has mean 0 and |error| < 1 step; 5 standard errors.
+  EXPECT_NEAR(bias(scheme.E.rounding), 0.0, 5 * 0.5 / std::sqrt(static_cast<double>(kCount)));
 }
 
 // ---------------------------------------------------------------- stats ---
