@@ -2,7 +2,6 @@
 // "short version" of the accuracy benchmark): with the shipped workloads'
 // networks and schemes, the training loss falls and the test accuracy ends well
 // above chance (10%). Each run takes a few seconds.
-#include <chrono>
 
 #include "cli_test_util.hpp"
 
@@ -33,11 +32,10 @@ TEST_P(ShortTraining, LossFallsAndAccuracyRisesWellAboveChance) {
   w["training"]["batch_size"] = 32;
   w["training"]["epochs"] = p.epochs;
   const fs::path f = write_workload(dir, "short", w);
-  const auto start = std::chrono::steady_clock::now();
+  // No wall-clock assertion: times belong to the benchmark scripts (this run
+  // takes seconds in a release build, minutes under ASan).
   const RunResult r = run_qtsim({"train", f.string(), "--out", (dir / "out").string(), "--no-progress"}, dir.path);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_LT(seconds, 60.0) << "a short run should take seconds";
 
   const json log = json::parse(read_file(dir / "out" / "train_log.json"));
   ASSERT_EQ(log["epochs"].size(), static_cast<std::size_t>(p.epochs));

@@ -36,8 +36,11 @@ void check_int_conv(const Case& c, int acc_bits, bool expect_saturation) {
   const Dataflow flows[3] = {Dataflow::os, Dataflow::ws, Dataflow::is};
   std::vector<std::vector<std::int64_t>> y(3), dx(3), dw(3);
   std::vector<std::int64_t> exps(3);
+  // The kernels keep a reference to their configuration: it must outlive run_all.
+  std::vector<HwConfig> configs(3);
   for (int f = 0; f < 3; ++f) {
-    HwConfig cfg = small_config(flows[f], 4, 3, c.sram);
+    HwConfig& cfg = configs[static_cast<std::size_t>(f)];
+    cfg = small_config(flows[f], 4, 3, c.sram);
     cfg.array.accumulator_bits = acc_bits;
     DramAllocator alloc;
     HwTensor x{alloc.allocate("x", DType::i8, xd)}, w{alloc.allocate("w", DType::i8, wd)},
