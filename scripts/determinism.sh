@@ -105,7 +105,11 @@ echo "determinism: train-eoq with 2 threads vs 1 thread (optimized build): $thre
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
-flags() { sed -n 's/^CMAKE_CXX_FLAGS_\(RELEASE\|DEBUG\):STRING=//p' "$1/CMakeCache.txt" | head -1; }
+flags() {  # the compile flags of the build type DIR was configured with
+  local type
+  type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$1/CMakeCache.txt" | tr '[:lower:]' '[:upper:]')
+  sed -n "s/^CMAKE_CXX_FLAGS_$type:STRING=//p" "$1/CMakeCache.txt"
+}
 {
   echo "# Determinism across builds (issue 5 item 7)"
   echo
