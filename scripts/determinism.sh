@@ -93,7 +93,7 @@ done
 for d in "$work/opt/train-eoq" "$work/opt/train-eoq-1thread"; do
   sed -i -E 's/"threads": [0-9]+/"threads": N/' "$d/train/train_log.json"
   sed -i -E 's/, [0-9]+ thread\(s\)$/, N thread(s)/' "$d/stdout.txt"
-  grep -rlF "$work/run/" "$d" | xargs -r sed -i "s|$work/run/train-eoq[a-z0-9-]*|OUT|g"
+  grep -rlF --include='*.txt' --include='*.json' "$work/run/" "$d" | xargs -r sed -i "s|$work/run/train-eoq[a-z0-9-]*|OUT|g"
 done
 if diff -r -q "$work/opt/train-eoq" "$work/opt/train-eoq-1thread" >"$work/diff" 2>&1; then
   threads="identical"
