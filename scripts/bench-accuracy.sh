@@ -138,7 +138,7 @@ verdict() { awk "BEGIN { exit !($1) }" && echo met || echo "NOT met"; }
 if [ -n "$eoq" ]; then targets+=("- int8-eoq test accuracy ≥ 89 %: $eoq % — $(verdict "$eoq >= 89")"); fi
 if [ -n "$eoq" ] && [ -n "$bn" ]; then
   gap=$(awk -v a="$bn" -v b="$eoq" 'BEGIN { printf "%.2f", a - b }')
-  targets+=("- int8-eoq within 1.5 points of fp32-bn (same epochs and batch): fp32-bn $bn %, gap $gap points — $(verdict "$gap <= 1.5")")
+  targets+=("- int8-eoq within 1.5 points of fp32-bn (same epochs and batch): fp32-bn $bn %, gap $gap points — $(verdict "$gap <= 1.5") for these runs (one seed each; other seeds: accuracy-seeds.md)")
 fi
 for r in "${rows_json[@]}"; do
   label=$(echo "$r" | grep -o '"label": "[^"]*"' | sed 's/.*: "//; s/"//')
