@@ -254,7 +254,8 @@ void Model::update(Pass& pass, const StepHyper& hyper) {
     const auto id = kParameterTensorBase + static_cast<std::uint32_t>(k);
     pass.record(p.name + "/w", p.w);
     const std::int64_t lr_int = learning_rate_integer(lr, scheme_.optimizer.lr_frac_bits);
-    const IntUpdateRecord rec = int_update(p, *pass.int_grads[k], lr_int, scheme_,
+    const std::int64_t decay_int = weight_decay_integer(hyper.weight_decay, scheme_.optimizer.weight_decay_frac_bits);
+    const IntUpdateRecord rec = int_update(p, *pass.int_grads[k], lr_int, decay_int, scheme_,
                                            pass.stream(id, RandomPurpose::quantize_update),
                                            pass.stream(id, RandomPurpose::quantize_momentum));
     pass.stats.paths["U"].add(rec.update_stats);

@@ -22,7 +22,7 @@ struct StepHyper {
   std::uint32_t step = 0;      // global step counter: selects the random streams
   double lr = 0.1;
   double momentum = 0.0;       // float parameters
-  double weight_decay = 0.0;   // float conv/linear weights
+  double weight_decay = 0.0;   // conv/linear weights (integer: lambda_int, NUMERICS.md §7)
   double epoch = 0.0;          // fractional epoch, for the gradient-constant schedule
   double scalar_lr_factor = 1.0;  // lr factor of Fixup scalar biases and multipliers
 };

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "ops/layers_int.hpp"
+#include "update_step.hpp"
 
 namespace qtsim::ref {
 
@@ -21,14 +22,21 @@ void sgd_update(Parameter& p, const FTensor& grad, const FloatSgdHyper& hyper) {
   }
 }
 
+std::int64_t weight_decay_integer(double weight_decay, int wd_frac_bits) {
+  if (weight_decay <= 0.0) return 0;
+  const auto v = static_cast<std::int64_t>(std::llround(std::ldexp(weight_decay, wd_frac_bits)));
+  return v < 1 ? 1 : v;
+}
+
 std::int64_t learning_rate_integer(double lr, int lr_frac_bits) {
   if (lr <= 0.0) return 0;
   const auto v = static_cast<std::int64_t>(std::llround(std::ldexp(lr, lr_frac_bits)));
   return v < 1 ? 1 : v;
 }
 
-IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, const Scheme& scheme,
-                           const RandomStream& update_random, const RandomStream& momentum_random) {
+IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, std::int64_t decay_int,
+                           const Scheme& scheme, const RandomStream& update_random,
+                           const RandomStream& momentum_random) {
   if (p.is_float) throw std::logic_error("int_update on a float parameter");
   IntUpdateRecord rec;
   const MomentumSpec& mom = scheme.optimizer.momentum;
@@ -41,10 +49,14 @@ IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, 
     p.velocity_q = quantize(sum, {QuantizerKind::shift, mom.buffer_bits, mom.rounding}, momentum_random, &rec.momentum_stats);
     direction = p.velocity_q;
   }
-  // Delta = lr_int * direction at e_dir - lr_frac, rounded onto the master grid.
+  // Delta = lr_int * (direction + lambda * M), exact on the finer grid, rounded
+  // onto the master grid (decoupled decay: it does not enter the momentum buffer).
   const WideTensor dir = to_wide(direction);
-  WideTensor step(dir.shape, dir.exp - scheme.optimizer.lr_frac_bits);
-  for (std::size_t i = 0; i < step.size(); ++i) step.v[i] = dir.v[i] * lr_int;
+  const std::int64_t decay = p.weight_decay ? decay_int : 0;
+  const UpdateStepGrid grid = update_step_grid(dir.exp, p.master.exp, scheme.optimizer.lr_frac_bits,
+                                               scheme.optimizer.weight_decay_frac_bits, decay != 0);
+  WideTensor step(dir.shape, grid.exp);
+  for (std::size_t i = 0; i < step.size(); ++i) step.v[i] = update_step(dir.v[i], p.master.q[i], lr_int, decay, grid);
   rec.update = quantize(step, {QuantizerKind::direct, scheme.U.bits, scheme.U.rounding, p.master.exp}, update_random,
                         &rec.update_stats);
   for (std::size_t i = 0; i < p.master.size(); ++i)

@@ -17,6 +17,9 @@ struct FloatSgdHyper {
 // g += wd * w (if the parameter takes decay); v = mu * v + g; w -= lr * v.
 void sgd_update(Parameter& p, const FTensor& grad, const FloatSgdHyper& hyper);
 
+// lambda_int = round(lambda * 2^wd_frac_bits), at least 1 when lambda > 0.
+std::int64_t weight_decay_integer(double weight_decay, int wd_frac_bits);
+
 // eta_int = round(eta * 2^lr_frac_bits), at least 1 when eta > 0.
 std::int64_t learning_rate_integer(double lr, int lr_frac_bits);
 
@@ -27,8 +30,10 @@ struct IntUpdateRecord {
   std::uint64_t master_saturations = 0;
   std::uint64_t weight_saturations = 0;
 };
-// Applies one integer update with gradient g (already G-quantized).
-IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, const Scheme& scheme,
-                           const RandomStream& update_random, const RandomStream& momentum_random);
+// Applies one integer update with gradient g (already G-quantized). `decay_int`
+// (lambda_int, 0 for none) applies to parameters that take decay (conv/linear weights).
+IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, std::int64_t decay_int,
+                           const Scheme& scheme, const RandomStream& update_random,
+                           const RandomStream& momentum_random);
 
 }  // namespace qtsim::ref

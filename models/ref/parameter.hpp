@@ -17,7 +17,7 @@ struct Parameter {
   ParamRole role = ParamRole::weight;
   Shape shape;
   bool is_float = true;
-  bool weight_decay = false;  // FP32 only: conv/linear weights
+  bool weight_decay = false;  // takes weight decay: conv/linear weights
 
   // float state
   FTensor value;

@@ -39,6 +39,7 @@ struct MomentumSpec {
 
 struct OptimizerSpec {
   int lr_frac_bits = 16;  // eta_int = round(eta * 2^lr_frac_bits)
+  int weight_decay_frac_bits = 20;  // lambda_int = round(lambda * 2^weight_decay_frac_bits)
   MomentumSpec momentum;
   // WAGEUBN-style schedule of the constant quantizer's c: (epoch_from, log2 c)
   std::vector<std::pair<double, int>> gradient_constant_schedule;

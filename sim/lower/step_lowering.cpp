@@ -377,6 +377,7 @@ class Lowering {
       const auto id = kParamBase + static_cast<std::uint32_t>(k);
       const IntUpdateOutputs u =
           int_update(ctx_, l, p, bank_, *grads_[k], ref::learning_rate_integer(lr, scheme_.optimizer.lr_frac_bits),
+                     ref::weight_decay_integer(in_.hyper.weight_decay, scheme_.optimizer.weight_decay_frac_bits),
                      ctx_.stream(id, RandomPurpose::quantize_update), ctx_.stream(id, RandomPurpose::quantize_momentum));
       if (p.has_velocity) record(p.name + "/v", u.v, shape);
       record(p.name + "/u", u.u, shape);

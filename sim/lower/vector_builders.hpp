@@ -61,8 +61,8 @@ struct IntUpdateOutputs {
   HwTensor v, u, master_new, w_new;  // v and master_new only when the scheme has them
 };
 IntUpdateOutputs int_update(LoweringContext& ctx, const KernelLabel& label, const ParamSlot& slot, int bank,
-                            const HwTensor& g, std::int64_t lr_int, const ref::RandomStream& update_random,
-                            const ref::RandomStream& momentum_random);
+                            const HwTensor& g, std::int64_t lr_int, std::int64_t decay_int,
+                            const ref::RandomStream& update_random, const ref::RandomStream& momentum_random);
 
 struct IntBnForward {
   HwTensor y, mean, stddev, xhat, inv;

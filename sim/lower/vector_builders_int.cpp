@@ -175,8 +175,8 @@ LossOutputs softmax_cross_entropy(LoweringContext& ctx, const KernelLabel& label
 }
 
 IntUpdateOutputs int_update(LoweringContext& ctx, const KernelLabel& label, const ParamSlot& slot, int bank,
-                            const HwTensor& g, std::int64_t lr_int, const ref::RandomStream& update_random,
-                            const ref::RandomStream& momentum_random) {
+                            const HwTensor& g, std::int64_t lr_int, std::int64_t decay_int,
+                            const ref::RandomStream& update_random, const ref::RandomStream& momentum_random) {
   const ref::Scheme& s = ctx.scheme;
   const int next = 1 - bank;
   IntUpdateOutputs out;
@@ -201,9 +201,9 @@ IntUpdateOutputs int_update(LoweringContext& ctx, const KernelLabel& label, cons
   t.update = ctx.int_tensor(slot.name + "/u", g.data.dims, s.U.bits);
   t.master_out = slot.master[next];
   if (slot.has_master) t.weights_out = slot.w[next];
-  const int lr_reg = ctx.regs.allocate(lr_int);
-  ctx.add(std::make_unique<hw::IntParameterUpdateKernel>(label, t, lr_reg, s.optimizer.lr_frac_bits, s.U.rounding,
-                                                         update_random, ctx.config));
+  const hw::IntUpdateRates rates{ctx.regs.allocate(lr_int), s.optimizer.lr_frac_bits,
+                                 slot.role == ref::ParamRole::weight ? decay_int : 0, s.optimizer.weight_decay_frac_bits};
+  ctx.add(std::make_unique<hw::IntParameterUpdateKernel>(label, t, rates, s.U.rounding, update_random, ctx.config));
   out.u = t.update;
   out.master_new = slot.master[next];
   out.w_new = slot.w[next];

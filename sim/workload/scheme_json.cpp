@@ -110,6 +110,7 @@ std::optional<ref::Scheme> parse_scheme(const json& j, const std::string& pointe
   if (j.contains("optimizer")) {
     const json& o = j.at("optimizer");
     take(o, "lr_frac_bits", s.optimizer.lr_frac_bits);
+    take(o, "weight_decay_frac_bits", s.optimizer.weight_decay_frac_bits);
     if (o.contains("momentum")) {
       const json& m = o.at("momentum");
       take(m, "enabled", s.optimizer.momentum.enabled);
@@ -168,6 +169,7 @@ ordered_json scheme_to_json(const ref::Scheme& s) {
     j["accumulator_bits"] = s.accumulator_bits;
     const auto& m = s.optimizer.momentum;
     ordered_json opt{{"lr_frac_bits", s.optimizer.lr_frac_bits},
+                     {"weight_decay_frac_bits", s.optimizer.weight_decay_frac_bits},
                      {"momentum", ordered_json{{"enabled", m.enabled}, {"coefficient_int", m.coefficient_int},
                                                {"coefficient_frac", m.coefficient_frac}, {"buffer_bits", m.buffer_bits},
                                                {"rounding", ref::to_string(m.rounding)}}}};

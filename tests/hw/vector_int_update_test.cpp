@@ -3,7 +3,9 @@
 // for the presets' optimizer encodings: EOQ (no momentum, 8-bit storage: M is
 // W), WAGEUBN (momentum 1/4 into 13 bits, 24-bit storage, eta Q10) and DFP
 // (momentum 7/8 into 16 bits, 16-bit storage), over several steps, in place or
-// alternating between two banks, with saturations of Delta and M exercised.
+// alternating between two banks, with saturations of Delta and M exercised;
+// and with integer weight decay (the decay term on a finer grid than the
+// gradient term, both summed exactly before the one rounding).
 #include <gtest/gtest.h>
 
 #include "models/hw/kernels/vector/int_parameter_update_kernel.hpp"
@@ -36,6 +38,7 @@ struct UpdateCase {
   bool random_velocity = false;
   std::int64_t master_range = 0;  // |M| drawn up to this (0: the whole storage range)
   int edge_every = 7;             // every k-th master element starts at +-max (M saturations)
+  double weight_decay = 0.0;      // lambda (0: none)
 };
 
 ref::Parameter make_parameter(const ref::Scheme& s, const UpdateCase& c) {
@@ -43,6 +46,7 @@ ref::Parameter make_parameter(const ref::Scheme& s, const UpdateCase& c) {
   p.name = "block.conv.weight";
   p.is_float = false;
   p.shape = c.shape;
+  p.weight_decay = true;  // a conv weight: decays when lambda > 0
   const int kw = s.W.bits, km = s.W.storage_bits;
   p.master = ref::QTensor(c.shape, c.e_w - (km - kw), km);
   const std::int64_t mmax = ref::max_magnitude(km);
@@ -84,6 +88,7 @@ void check_update(const UpdateCase& c) {
   const ref::Parameter start = make_parameter(s, c);
   const std::vector<ref::QTensor> grads = make_gradients(s, c);
   const std::int64_t lr_int = ref::learning_rate_integer(c.lr, s.optimizer.lr_frac_bits);
+  const std::int64_t decay_int = ref::weight_decay_integer(c.weight_decay, s.optimizer.weight_decay_frac_bits);
   const bool separate_w = s.W.storage_bits != s.W.bits;
 
   // Reference: the steps one after another.
@@ -91,7 +96,7 @@ void check_update(const UpdateCase& c) {
   std::vector<ref::IntUpdateRecord> records;
   ref::QuantStats ref_u, ref_momentum;
   for (int t = 0; t < c.steps; ++t) {
-    records.push_back(ref::int_update(p, grads[static_cast<std::size_t>(t)], lr_int, s, update_stream(static_cast<std::uint32_t>(t)),
+    records.push_back(ref::int_update(p, grads[static_cast<std::size_t>(t)], lr_int, decay_int, s, update_stream(static_cast<std::uint32_t>(t)),
                                       momentum_stream(static_cast<std::uint32_t>(t))));
     ref_u.add(records.back().update_stats);
     ref_u.saturated += records.back().master_saturations + records.back().weight_saturations;
@@ -144,8 +149,9 @@ void check_update(const UpdateCase& c) {
       IntUpdateTensors tensors{dir, m[in], u[static_cast<std::size_t>(t)], m[out], std::nullopt};
       if (separate_w) tensors.weights_out = w[out];
       prog.push_back(std::make_unique<IntParameterUpdateKernel>(KernelLabel{"block.conv", "update", Phase::update, "U", Unit::vector_unit},
-                                                                tensors, lr_reg, s.optimizer.lr_frac_bits, s.U.rounding,
-                                                                update_stream(st), cfg));
+                                                                tensors, IntUpdateRates{lr_reg, s.optimizer.lr_frac_bits, decay_int,
+                                                                                        s.optimizer.weight_decay_frac_bits},
+                                                                s.U.rounding, update_stream(st), cfg));
     }
   };
   struct Read {
@@ -213,6 +219,30 @@ TEST(IntUpdate, WageubnMomentumQuarterBanks) {
   c.lr = 0.05;
   c.master_range = 1 << 20;
   c.edge_every = 5;
+  check_update(c);
+}
+
+TEST(IntUpdate, EoqWeightDecay) {
+  // lambda 0.01 at lr 1.7: eta * lambda * M is a fraction of one weight step, so
+  // it only shows through the stochastic rounding of the summed step.
+  UpdateCase c{"int8-eoq", {8, 8, 3, 3}};
+  c.lr = 1.7;
+  c.steps = 3;
+  c.weight_decay = 0.01;
+  check_update(c);
+}
+
+TEST(IntUpdate, WageubnWeightDecayBanks) {
+  // 24-bit master, eta Q10, lambda Q20: the decay grid is ~30 bits finer than the
+  // gradient term's.
+  UpdateCase c{"int8-wageubn", {16, 8, 3, 3}};
+  c.in_place = false;
+  c.steps = 3;
+  c.random_velocity = true;
+  c.velocity_exp = -12;
+  c.lr = 0.05;
+  c.edge_every = 5;
+  c.weight_decay = 5e-4;
   check_update(c);
 }
 

@@ -17,11 +17,11 @@ std::vector<StreamOperand> IntParameterUpdateKernel::operands_of(const IntUpdate
   return ops;
 }
 
-IntParameterUpdateKernel::IntParameterUpdateKernel(KernelLabel label, const IntUpdateTensors& tensors, int lr_reg,
-                                                   int lr_frac_bits, ref::Rounding rounding,
+IntParameterUpdateKernel::IntParameterUpdateKernel(KernelLabel label, const IntUpdateTensors& tensors,
+                                                   const IntUpdateRates& rates, ref::Rounding rounding,
                                                    const ref::RandomStream& update_random, const HwConfig& config)
     : StreamKernel(std::move(label), tensors.master.data.dims, Chunking::flat, operands_of(tensors), config),
-      t_(tensors), lr_reg_(lr_reg), lr_frac_bits_(lr_frac_bits), rounding_(rounding), random_(update_random) {
+      t_(tensors), rates_(rates), rounding_(rounding), random_(update_random) {
   if (t_.direction.is_float() || t_.master.is_float() || t_.master.flagged)
     throw std::invalid_argument("integer update of '" + t_.master.data.name + "': integer tensors expected");
   if (t_.master_out.bits != t_.master.bits || (t_.weights_out && t_.weights_out->bits > t_.master.bits))
@@ -35,8 +35,9 @@ void IntParameterUpdateKernel::start(KernelEnv& env) {
   ScalarRegs& r = *env.regs;
   const int e_dir = WidenLane::finest(t_.direction, static_cast<int>(r[t_.direction.exp_reg]));
   const int e_m = static_cast<int>(r[t_.master.exp_reg]);
-  lr_int_ = r[lr_reg_];
-  plan_ = plan_requant({ref::QuantizerKind::direct, t_.update.bits, rounding_, e_m}, 0, e_dir - lr_frac_bits_);
+  lr_int_ = r[rates_.lr_reg];
+  grid_ = ref::update_step_grid(e_dir, e_m, rates_.lr_frac_bits, rates_.decay_frac_bits, rates_.decay_int != 0);
+  plan_ = plan_requant({ref::QuantizerKind::direct, t_.update.bits, rounding_, e_m}, 0, grid_.exp);
   weight_drop_ = t_.weights_out ? t_.master.bits - t_.weights_out->bits : 0;
   r[t_.update.exp_reg] = e_m;
   r[t_.master_out.exp_reg] = e_m;
@@ -54,10 +55,11 @@ void IntParameterUpdateKernel::finish(KernelEnv& env) {
 void IntParameterUpdateKernel::cost(const Chunk& chunk, Tile& tile) const {
   const auto n = static_cast<std::uint64_t>(chunk.elements);
   const bool weights = t_.weights_out.has_value();
-  tile.actions.add(Action::vec_int_mul, n);
+  const std::uint64_t decay = rates_.decay_int != 0 ? 1 : 0;
+  tile.actions.add(Action::vec_int_mul, n * (1 + decay));
   tile.actions.add(Action::vec_shift_round, n * (weights ? 2 : 1));
-  tile.actions.add(Action::vec_int_add, n);
-  tile.cycles = stream_cycles(chunk.elements, weights ? 4 : 3, unit_lanes());
+  tile.actions.add(Action::vec_int_add, n * (1 + decay));
+  tile.cycles = stream_cycles(chunk.elements, (weights ? 4 : 3) + 2 * static_cast<int>(decay), unit_lanes());
   if (rounding_ == ref::Rounding::stochastic) {
     tile.actions.add(Action::random_word, n);
     tile.cycles = std::max(tile.cycles, stream_cycles(chunk.elements, 1, config().random.lanes));
@@ -71,11 +73,13 @@ void IntParameterUpdateKernel::compute(const Chunk& chunk, KernelEnv&) {
   const bool stochastic = rounding_ == ref::Rounding::stochastic;
   stats_.elements += static_cast<std::uint64_t>(chunk.elements);
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
-    const std::int64_t step = lane(chunk.data[0], chunk.flags[0], i) * lr_int_;
+    const std::int64_t master = load_element(chunk.data[1], mt, i);
+    const std::int64_t step =
+        ref::update_step(lane(chunk.data[0], chunk.flags[0], i), master, lr_int_, rates_.decay_int, grid_);
     const std::uint32_t word = stochastic ? random_.word(static_cast<std::uint64_t>(chunk.flat_index(shape(), i))) : 0U;
     bool flag = false;
     const std::int64_t delta = requant_element(step, plan_, word, &flag, &stats_.saturated);
-    const std::int64_t m = ref::saturate(load_element(chunk.data[1], mt, i) - delta, t_.master.bits, &stats_.saturated);
+    const std::int64_t m = ref::saturate(master - delta, t_.master.bits, &stats_.saturated);
     store_element(chunk.data[2], ut, i, delta);
     store_element(chunk.data[3], mot, i, m);
     if (t_.weights_out)

@@ -1,8 +1,10 @@
 #pragma once
 // The integer parameter update on the vector unit (docs/NUMERICS.md §7, steps
 // 3-5), one elementwise pass per parameter tensor:
-//   Delta = sat_kU(round(eta_int * dir, e_M - (e_dir - lr_frac)))  U rounding (stochastic:
-//           words from the parameter's "update" stream by flat element index)
+//   Delta = sat_kU(round(eta_int * dir + eta_int * lambda_int * M))  onto e_M, U rounding
+//           (stochastic: words from the parameter's "update" stream by flat element
+//           index); the sum is exact on the finer grid (ref/update_step.hpp) and the
+//           decay term is absent when lambda_int = 0
 //   M'    = sat_kM(M - Delta)
 //   W'    = sat_kW(round_nearest(M', k_M - k_W))                   at e_W = e_M + (k_M - k_W)
 // `dir` is the G-quantized gradient, or the momentum buffer after
@@ -16,12 +18,14 @@
 // their exponents. Saturations of Delta, M' and W' are counted into the
 // label's path (the reference's "U" statistics). Flat chunking; cost per
 // element: one multiply, one round-and-shift (Delta), one subtract with
-// saturation, one round-and-shift (W'), a random word when stochastic.
+// saturation, one round-and-shift (W'), a random word when stochastic; with
+// decay one more multiply (M by the scalar eta_int * lambda_int) and one add.
 #include <optional>
 
 #include "models/hw/kernels/vector/stream_kernel.hpp"
 #include "models/hw/kernels/vector/quantizer_unit.hpp"
 #include "models/ref/random_bits.hpp"
+#include "models/ref/update_step.hpp"
 
 namespace qtsim::hw {
 
@@ -33,9 +37,17 @@ struct IntUpdateTensors {
   std::optional<HwTensor> weights_out;  // out: W', k_W bits; none when k_M == k_W
 };
 
+// The rates of one update: eta_int from a register, lambda_int a constant.
+struct IntUpdateRates {
+  int lr_reg = 0;
+  int lr_frac_bits = 16;
+  std::int64_t decay_int = 0;  // 0: no weight decay for this tensor
+  int decay_frac_bits = 20;
+};
+
 class IntParameterUpdateKernel : public StreamKernel {
  public:
-  IntParameterUpdateKernel(KernelLabel label, const IntUpdateTensors& tensors, int lr_reg, int lr_frac_bits,
+  IntParameterUpdateKernel(KernelLabel label, const IntUpdateTensors& tensors, const IntUpdateRates& rates,
                            ref::Rounding rounding, const ref::RandomStream& update_random, const HwConfig& config);
 
   void start(KernelEnv& env) override;
@@ -47,11 +59,12 @@ class IntParameterUpdateKernel : public StreamKernel {
   static std::vector<StreamOperand> operands_of(const IntUpdateTensors& t);
 
   IntUpdateTensors t_;
-  int lr_reg_, lr_frac_bits_;
+  IntUpdateRates rates_;
   ref::Rounding rounding_;
   ref::RandomStream random_;
   // Latched when the pass starts (exact mode).
   RequantPlan plan_;
+  ref::UpdateStepGrid grid_;
   std::int64_t lr_int_ = 0;
   int weight_drop_ = 0;
   ref::QuantStats stats_;
