@@ -21,14 +21,9 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-# label  workload                                  (same network family, epochs, batch)
-runs=(
-  "int8-eoq     workloads/fmnist-resnet-fixup.json"
-  "fp32-bn      workloads/fmnist-resnet-bn.json"
-  "int8-wageubn workloads/fmnist-resnet-bn-wageubn.json"
-  "int8-dfp     workloads/fmnist-resnet-bn-dfp.json"
-  "fp32-fixup   workloads/fmnist-resnet-fixup-fp32.json"
-)
+# shellcheck source=lib/accuracy-runs.sh
+. "$top/scripts/lib/accuracy-runs.sh"
+runs=("${accuracy_runs[@]}")
 wanted=("$@")
 threads=${QTSIM_BENCH_THREADS:-$(nproc)}
 out_root=${QTSIM_BENCH_OUT:-$top/out/bench-accuracy}
@@ -36,14 +31,8 @@ results=$top/docs/results
 
 # Only the tool is needed: install what is missing, configure once, build qtsim.
 build=${QTSIM_BUILD_DIR:-$top/build}
-"$top/scripts/install-deps.sh"
-[ -f "$build/CMakeCache.txt" ] || cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target qtsim --parallel "$(nproc)" >/dev/null
+build_qtsim
 qtsim=$build/qtsim
-
-# The last value of "key": NUMBER in a train_log.json (one field per line).
-last_number() { grep -o "\"$1\": [-0-9.eE+]*" "$2" | tail -1 | sed 's/.*: //'; }
-first_number() { grep -o "\"$1\": [-0-9.eE+]*" "$2" | head -1 | sed 's/.*: //'; }
 
 mkdir -p "$results" "$out_root"
 # A run of some labels keeps the other labels' rows of the previous files (each
