@@ -107,11 +107,7 @@ trap 'rm -f "$tmp_json" "$tmp_md"' EXIT
 {
   printf '{\n  "date": "%s",\n  "commit": "%s%s",\n  "machine": {"nproc": %s, "cpu": "%s"},\n  "threads": %s,\n  "parallel_runs": %s,\n  "runs": [\n' \
     "$date" "$commit" "$dirty" "$(nproc)" "$cpu_model" "$threads" "$jobs"
-  for i in "${!rows_json[@]}"; do
-    sep=","; [ "$i" -eq $((${#rows_json[@]} - 1)) ] && sep=""
-    printf '    %s%s\n' "${rows_json[$i]}" "$sep"
-  done
-  printf '  ]\n}\n'
+  json_rows_and_close "${rows_json[@]}"
 } >"$tmp_json"
 {
   echo "# Accuracy across seeds (int8-eoq vs fp32-bn)"

@@ -107,11 +107,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   printf '{\n  "date": "%s",\n  "commit": "%s%s",\n  "machine": {"nproc": %s, "cpu": "%s", "load_average_at_end": "%s"},\n  "threads": %s,\n  "runs": [\n' \
     "$date" "$commit" "$dirty" "$(nproc)" "$cpu_model" "$load" "$threads"
-  for i in "${!rows_json[@]}"; do
-    sep=","; [ "$i" -eq $((${#rows_json[@]} - 1)) ] && sep=""
-    printf '    %s%s\n' "${rows_json[$i]}" "$sep"
-  done
-  printf '  ]\n}\n'
+  json_rows_and_close "${rows_json[@]}"
 } >"$results/accuracy.json"
 
 # Targets (issue #2), checked on the runs of this invocation.

@@ -28,3 +28,14 @@ build_qtsim() {
   [ -f "$build/CMakeCache.txt" ] || cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build" --target qtsim --parallel "$(nproc)" >/dev/null
 }
+
+# The JSON rows given, one per line and comma-separated, then the closing "]}" of
+# the results file's "runs" array.
+json_rows_and_close() {
+  local n=$# i=0 row
+  for row in "$@"; do
+    i=$((i + 1))
+    if [ "$i" -lt "$n" ]; then printf '    %s,\n' "$row"; else printf '    %s\n' "$row"; fi
+  done
+  printf '  ]\n}\n'
+}

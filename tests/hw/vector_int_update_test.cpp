@@ -210,15 +210,21 @@ TEST(IntUpdate, EoqNoMomentumMasterIsWeights) {
   check_update(c);
 }
 
-TEST(IntUpdate, WageubnMomentumQuarterBanks) {
+// WAGEUBN's momentum 1/4 over three steps, alternating banks, from a random V.
+UpdateCase wageubn_banks_case() {
   UpdateCase c{"int8-wageubn", {16, 8, 3, 3}};
   c.in_place = false;
   c.steps = 3;
   c.random_velocity = true;
   c.velocity_exp = -12;
   c.lr = 0.05;
-  c.master_range = 1 << 20;
   c.edge_every = 5;
+  return c;
+}
+
+TEST(IntUpdate, WageubnMomentumQuarterBanks) {
+  UpdateCase c = wageubn_banks_case();
+  c.master_range = 1 << 20;
   check_update(c);
 }
 
@@ -235,13 +241,7 @@ TEST(IntUpdate, EoqWeightDecay) {
 TEST(IntUpdate, WageubnWeightDecayBanks) {
   // 24-bit master, eta Q10, lambda Q20: the decay grid is ~30 bits finer than the
   // gradient term's.
-  UpdateCase c{"int8-wageubn", {16, 8, 3, 3}};
-  c.in_place = false;
-  c.steps = 3;
-  c.random_velocity = true;
-  c.velocity_exp = -12;
-  c.lr = 0.05;
-  c.edge_every = 5;
+  UpdateCase c = wageubn_banks_case();
   c.weight_decay = 5e-4;
   check_update(c);
 }
