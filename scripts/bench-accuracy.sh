@@ -48,9 +48,11 @@ selected() { [ ${#wanted[@]} -eq 0 ] || [[ " ${wanted[*]} " =~ " $1 " ]]; }
 # Phase 1: the selected runs, up to $jobs at a time. Each writes its log, its
 # time (wall user sys) and the date and load average at its end.
 running=0
+ran=0
 for run in "${runs[@]}"; do
   read -r label workload <<<"$run"
   selected "$label" || continue
+  ran=$((ran + 1))
   out=$out_root/$label
   rm -rf "$out" "$out_root/$label.end"
   echo "== $label: $qtsim train $workload --threads $threads --out $out" >&2
@@ -106,7 +108,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
   printf '{\n  "date": "%s",\n  "commit": "%s%s",\n  "machine": {"nproc": %s, "cpu": "%s", "load_average_at_end": "%s"},\n  "threads": %s,\n  "runs": [\n' \
-    "$date" "$commit" "$dirty" "$(nproc)" "$cpu_model" "$load" "$threads"
+    "$date" "$commit" "$dirty" "$(nproc)" "$cpu_model" "$load" "$([ "$ran" -gt 0 ] && echo "$threads" || echo null)"
   json_rows_and_close "${rows_json[@]}"
 } >"$results/accuracy.json"
 
@@ -141,7 +143,8 @@ done
   echo
   echo "- written: $date, commit $commit$dirty (each row gives its own date and commit: a run of some labels keeps the other rows)"
   echo "- machine: $(nproc) cores, $cpu_model; load average at the end: $load"
-  echo "- worker threads per run and runs at a time: see accuracy.json (this invocation: $threads thread(s), $jobs run(s) at a time)"
+  if [ "$ran" -gt 0 ]; then invocation="$threads thread(s), $jobs run(s) at a time"; else invocation="no runs, rows kept"; fi
+  echo "- worker threads per run and runs at a time: see accuracy.json (this invocation: $invocation)"
   echo
   echo "| run | workload | scheme | epochs × batch | steps | test accuracy | final train loss | wall | CPU | s/step | CPU s/step | measured (UTC), commit, load average at end |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
