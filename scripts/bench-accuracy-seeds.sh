@@ -70,7 +70,8 @@ for seed in "${seeds[@]}"; do
     log=$out_root/$name/train_log.json
     [ -f "$out_root/$name.time" ] && [ -f "$log" ] || { cat "$out_root/$name.log" >&2; echo "bench-accuracy-seeds: $name did not finish (log above)" >&2; exit 1; }
     wall=$(cat "$out_root/$name.time")
-    a=$(last_number test_accuracy "$log")
+    a=$(last_number test_accuracy "$log" || true)
+    [ -n "$a" ] || { echo "bench-accuracy-seeds: $name has no test accuracy in $log (was --no-eval in QTSIM_BENCH_ARGS?)" >&2; exit 1; }
     acc[$label,$seed]=$a
     epochs=$(grep -c '"epoch":' "$log")
     per_epoch=$(grep -o '"test_accuracy": [-0-9.eE+]*' "$log" | sed 's/.*: //' | paste -sd, -)
