@@ -54,7 +54,7 @@ TEST(Validate, NarrowAccumulatorFailsAtTheLayerThatOverflows) {
   const ToolRun r = run_qtsim("validate workloads/fmnist-resnet-fixup.json --hw workloads/hw/examples/int8-fixup-16x16-acc16.json "
                               "--steps 1 --quiet --no-progress");
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("MISMATCH at step 0, layer fc, tensor fc.weight/g, index"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MISMATCH at step 0, layer block1.conv1, tensor block1.conv1/y, index"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("16-bit accumulators saturated"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("validation FAILED"), std::string::npos);
 }
