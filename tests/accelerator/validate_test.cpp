@@ -34,6 +34,18 @@ TEST(Validate, EoqFixupResNetIdenticalAcrossDataflowsAndSizes) {
   EXPECT_EQ(digest_of(a), digest_of(b)) << "tensors differ between hardware configurations";
 }
 
+TEST(Validate, ShippedEoqWorkloadWithItsSchemeOverrides) {
+  // The accuracy benchmark's int8-eoq workload as shipped (stochastic errors,
+  // 2-sigma weight headroom), not the preset that validate-matrix.sh uses.
+  const std::string base = "validate workloads/fmnist-resnet-fixup.json --steps 2 --quiet --no-progress ";
+  const ToolRun a = run_qtsim(base + "--hw workloads/hw/int8-fixup-8x8.json --dataflow ws");
+  const ToolRun b = run_qtsim(base + "--hw workloads/hw/int8-fixup-16x16.json --dataflow is");
+  expect_passes(a);
+  expect_passes(b);
+  EXPECT_FALSE(digest_of(a).empty());
+  EXPECT_EQ(digest_of(a), digest_of(b)) << "tensors differ between hardware configurations";
+}
+
 TEST(Validate, WageubnIntegerBatchnormFashionMnist) {
   expect_passes(run_qtsim("validate workloads/fmnist-resnet-bn.json --scheme int8-wageubn --hw workloads/hw/int8-intbn-16x16.json "
                           "--dataflow ws --steps 1 --quiet --no-progress"));
