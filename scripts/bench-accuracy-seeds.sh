@@ -75,11 +75,12 @@ for seed in "${seeds[@]}"; do
     acc[$label,$seed]=$a
     epochs=$(grep -c '"epoch":' "$log")
     per_epoch=$(grep -o '"test_accuracy": [-0-9.eE+]*' "$log" | sed 's/.*: //' | paste -sd, -)
+    train_loss=$(last_number train_loss "$log")
+    test_loss=$(last_number test_loss "$log")
     rows_json+=("$(printf '{"label": "%s", "seed": %s, "workload": "%s", "epochs": %s, "test_accuracy": %s, "final_train_loss": %s, "final_test_loss": %s, "test_accuracy_per_epoch": [%s], "wall_seconds": %s}' \
-      "$label" "$seed" "$(accuracy_workload "$label")" "$epochs" "$a" "$(last_number train_loss "$log")" \
-      "$(last_number test_loss "$log")" "$per_epoch" "$wall")")
+      "$label" "$seed" "$(accuracy_workload "$label")" "$epochs" "$a" "$train_loss" "$test_loss" "$per_epoch" "$wall")")
     rows_md+=("$(printf '| %s | %s | %s | %.4f | %.4f | **%.2f %%** | %.0f s |' "$label" "$seed" "$epochs" \
-      "$(last_number train_loss "$log")" "$(last_number test_loss "$log")" "$a" "$wall")")
+      "$train_loss" "$test_loss" "$a" "$wall")")
   done
 done
 

@@ -22,17 +22,20 @@ void sgd_update(Parameter& p, const FTensor& grad, const FloatSgdHyper& hyper) {
   }
 }
 
-std::int64_t weight_decay_integer(double weight_decay, int wd_frac_bits) {
-  if (weight_decay <= 0.0) return 0;
-  const auto v = static_cast<std::int64_t>(std::llround(std::ldexp(weight_decay, wd_frac_bits)));
+namespace {
+// round(x * 2^frac_bits), at least 1 when x > 0 (a positive rate never encodes as "none").
+std::int64_t positive_fixed_point(double x, int frac_bits) {
+  if (x <= 0.0) return 0;
+  const auto v = static_cast<std::int64_t>(std::llround(std::ldexp(x, frac_bits)));
   return v < 1 ? 1 : v;
+}
+}  // namespace
+
+std::int64_t weight_decay_integer(double weight_decay, int wd_frac_bits) {
+  return positive_fixed_point(weight_decay, wd_frac_bits);
 }
 
-std::int64_t learning_rate_integer(double lr, int lr_frac_bits) {
-  if (lr <= 0.0) return 0;
-  const auto v = static_cast<std::int64_t>(std::llround(std::ldexp(lr, lr_frac_bits)));
-  return v < 1 ? 1 : v;
-}
+std::int64_t learning_rate_integer(double lr, int lr_frac_bits) { return positive_fixed_point(lr, lr_frac_bits); }
 
 IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, std::int64_t decay_int,
                            const Scheme& scheme, const RandomStream& update_random,

@@ -24,26 +24,27 @@ void expect_passes(const ToolRun& r) {
   EXPECT_EQ(r.out.find("MISMATCH"), std::string::npos) << r.out;
 }
 
-TEST(Validate, EoqFixupResNetIdenticalAcrossDataflowsAndSizes) {
-  const std::string base = "validate workloads/resnet20-cifar-fixup.json --steps 1 --quiet --no-progress ";
-  const ToolRun a = run_qtsim(base + "--hw workloads/hw/int8-fixup-8x8.json --dataflow os");
-  const ToolRun b = run_qtsim(base + "--hw workloads/hw/int8-fixup-32x32.json --dataflow is");
+// Validates `base` (a validate command without --hw) on two hardware
+// configurations ("HW.json --dataflow D"): both pass, with identical tensors.
+void expect_passes_identically(const std::string& base, const std::string& hw_a, const std::string& hw_b) {
+  const ToolRun a = run_qtsim(base + "--hw workloads/hw/" + hw_a);
+  const ToolRun b = run_qtsim(base + "--hw workloads/hw/" + hw_b);
   expect_passes(a);
   expect_passes(b);
   EXPECT_FALSE(digest_of(a).empty());
   EXPECT_EQ(digest_of(a), digest_of(b)) << "tensors differ between hardware configurations";
 }
 
+TEST(Validate, EoqFixupResNetIdenticalAcrossDataflowsAndSizes) {
+  expect_passes_identically("validate workloads/resnet20-cifar-fixup.json --steps 1 --quiet --no-progress ",
+                            "int8-fixup-8x8.json --dataflow os", "int8-fixup-32x32.json --dataflow is");
+}
+
 TEST(Validate, ShippedEoqWorkloadWithItsSchemeOverrides) {
   // The accuracy benchmark's int8-eoq workload as shipped (stochastic errors,
   // 2-sigma weight headroom), not the preset that validate-matrix.sh uses.
-  const std::string base = "validate workloads/fmnist-resnet-fixup.json --steps 2 --quiet --no-progress ";
-  const ToolRun a = run_qtsim(base + "--hw workloads/hw/int8-fixup-8x8.json --dataflow ws");
-  const ToolRun b = run_qtsim(base + "--hw workloads/hw/int8-fixup-16x16.json --dataflow is");
-  expect_passes(a);
-  expect_passes(b);
-  EXPECT_FALSE(digest_of(a).empty());
-  EXPECT_EQ(digest_of(a), digest_of(b)) << "tensors differ between hardware configurations";
+  expect_passes_identically("validate workloads/fmnist-resnet-fixup.json --steps 2 --quiet --no-progress ",
+                            "int8-fixup-8x8.json --dataflow ws", "int8-fixup-16x16.json --dataflow is");
 }
 
 TEST(Validate, WageubnIntegerBatchnormFashionMnist) {
