@@ -23,7 +23,7 @@ namespace {
 // in Debug (-O0), sanitizer and clang builds; see docs/results/determinism.md.
 constexpr const char* kTrainIntDump = "6a2914d089b0947b";
 constexpr const char* kTrainIntCheckpoint = "18a81b2051e84301";
-constexpr const char* kTrainFloatDump = "466addd43ce0295b";
+constexpr const char* kTrainFloatDump = "67fedf9e258670b4";
 constexpr const char* kSimulateOutputs = "b4d9828eb87b22b4";
 constexpr const char* kReportOutputs = "eeb0df8ac4837bce";
 constexpr const char* kValidateTensors = "843a96c978d308f4";
