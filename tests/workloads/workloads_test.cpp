@@ -1,6 +1,7 @@
 // Every workloads/*.json loads and checks (qtsim check would accept it), is
 // named after its file, and the ResNet workloads have the shapes, layer counts
-// and (BN variants) torchvision's parameter counts.
+// and (BN variants) torchvision's parameter counts; the Fashion-MNIST ResNets of the
+// accuracy comparison share one network and training budget.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -118,6 +119,34 @@ TEST(ResNets, LayoutsAndSizes) {
         EXPECT_EQ(c.params, r.torchvision_params) << "torchvision's parameter count";
       }
     }
+  }
+}
+
+// The output shape of every conv and linear layer, in order: the network's
+// architecture without its normalization layers.
+std::vector<ref::Shape> weight_layer_shapes(const Workload& w) {
+  std::vector<ref::Shape> shapes;
+  for (const ref::Node& n : w.network.nodes)
+    if (n.op == ref::OpKind::conv2d || n.op == ref::OpKind::linear) shapes.push_back(n.out_shape);
+  return shapes;
+}
+
+TEST(FashionMnistResNets, TheAccuracyComparisonSharesOneNetworkAndBudget) {
+  // The EOQ-vs-BN target compares these on "the same network family with the
+  // same budget": a width or schedule edited in one file must be edited in all.
+  const Workload eoq = load_workload(kDir + "/fmnist-resnet-fixup.json");
+  const std::vector<ref::Shape> shapes = weight_layer_shapes(eoq);
+  EXPECT_EQ(shapes.front(), (ref::Shape{24, 28, 28})) << "the stem's width (docs/WORKLOADS.md)";
+  for (const char* name : {"fmnist-resnet-fixup-fp32", "fmnist-resnet-bn", "fmnist-resnet-bn-wageubn", "fmnist-resnet-bn-dfp"}) {
+    SCOPED_TRACE(name);
+    const Workload w = load_workload(kDir + "/" + name + ".json");
+    EXPECT_EQ(weight_layer_shapes(w), shapes);
+    EXPECT_EQ(w.training.batch_size, eoq.training.batch_size);
+    EXPECT_EQ(w.training.eval_batch_size, eoq.training.eval_batch_size);
+  }
+  for (const char* name : {"fmnist-resnet-fixup-fp32", "fmnist-resnet-bn"}) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(load_workload(kDir + "/" + name + ".json").training.epochs, eoq.training.epochs);
   }
 }
 
