@@ -7,6 +7,7 @@
 #include "iso_area.hpp"
 #include "models/cost/cost_model.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
+#include "sim/hwsim/hardware_fit.hpp"
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
@@ -53,13 +54,7 @@ std::string array_text(const hw::HwConfig& c) { return fmt::format("{}x{}", c.ar
 
 // The lowering checks that the hardware can run the workload (datapath, normalization unit, buffer sizes).
 void check_runs(const workload::Workload& w, const hw::HwConfig& c, const std::string& file) {
-  try {
-    (void)hwsim::dram_bytes_needed(w, c);
-  } catch (const std::invalid_argument& e) {
-    throw input::InputError(input::Diagnostic{file, "", "hardware that can run " + w.name, e.what(), ""});
-  } catch (const std::runtime_error& e) {
-    throw input::InputError(input::Diagnostic{file, "/sram", "buffers large enough for every layer of " + w.name, e.what(), ""});
-  }
+  (void)hwsim::check_hardware_fits(w, c, file);
 }
 
 }  // namespace

@@ -45,7 +45,7 @@ struct Geometry {
 
 QuantizerSpec nearest_shift(int bits) { return {QuantizerKind::shift, bits, Rounding::nearest}; }
 
-std::int64_t align(std::int64_t v, int from_exp, int to_exp) { return left_shift_saturating(v, from_exp - to_exp); }
+constexpr int kIsqrtWidth = 32;  // isqrt of an int64 is below 2^32
 
 std::uint64_t magnitude(std::int64_t v) { return v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v); }
 
@@ -60,7 +60,7 @@ QTensor channel_means(const QTensor& x, const Geometry& g, const IntBatchNormSpe
   return quantize(mu, nearest_shift(spec.mean_bits), {}, stats);
 }
 
-// d = x - mu_q aligned to e_d = min(e_x, e_mu), with what later steps need of it:
+// d = x - mu_q aligned (e_d, docs/NUMERICS.md §1.1), with what later steps need of it:
 // the biased variance per channel (at exponent 2 * e_d) and max |d| per channel.
 struct Centered {
   WideTensor d, variance;
@@ -68,11 +68,11 @@ struct Centered {
 };
 
 Centered centered(const QTensor& x, const QTensor& mean, const Geometry& g) {
-  const int e_d = std::min(x.exp, mean.exp);
+  const int e_d = alignment_grid({{x.exp, width_of(x)}, {mean.exp, width_of(mean)}});
   Centered out{WideTensor(x.shape, e_d), WideTensor(Shape{g.C}, 2 * e_d), std::vector<std::uint64_t>(mean.size())};
-  const SaturatingLeftShift x_to_grid(x.exp - e_d);
+  const GridShift x_to_grid(x.exp - e_d);
   g.for_each_channel([&](std::size_t c) {
-    const std::int64_t mu = align(mean.q[c], mean.exp, e_d);
+    const std::int64_t mu = shift_to_grid(mean.q[c], mean.exp - e_d);
     __int128 squares = 0;
     std::uint64_t max_abs = 0;
     g.for_channel_elements(c, [&](std::size_t i) {
@@ -91,10 +91,10 @@ Centered centered(const QTensor& x, const QTensor& mean, const Geometry& g) {
 QTensor channel_std(const WideTensor& var, const IntBatchNormSpec& spec, QuantStats* stats) {
   if (var.exp % 2 != 0) throw std::logic_error("int-bn: variance exponent must be even");
   const int e_root = var.exp / 2;
-  const int e = std::min(e_root, spec.eps_exp);
+  const int e = alignment_grid({{e_root, kIsqrtWidth}, {spec.eps_exp, 1}});
   WideTensor sigma(var.shape, e);
   for (std::size_t c = 0; c < var.size(); ++c)
-    sigma.v[c] = align(isqrt(var.v[c]), e_root, e) + align(1, spec.eps_exp, e);
+    sigma.v[c] = shift_to_grid(isqrt(var.v[c]), e_root - e) + shift_to_grid(1, spec.eps_exp - e);
   QTensor q = quantize(sigma, nearest_shift(spec.std_bits), {}, stats);
   for (auto& s : q.q) s = std::max(s, 1);  // a channel far below the largest may round to 0: divide by one step instead
   return q;
@@ -130,11 +130,11 @@ QTensor normalise(const Centered& centered, const QTensor& sigma, const Geometry
 // gamma * x-hat + beta, aligned (the caller applies the A quantizer).
 WideTensor affine(const QTensor& xhat, const QTensor& gamma, const QTensor& beta, const Geometry& g) {
   const int e_prod = xhat.exp + gamma.exp;
-  const int e = std::min(e_prod, beta.exp);
-  const SaturatingLeftShift product_to_grid(e_prod - e);
+  const int e = alignment_grid({{e_prod, width_of(xhat) + width_of(gamma)}, {beta.exp, width_of(beta)}});
+  const GridShift product_to_grid(e_prod - e);
   WideTensor y(xhat.shape, e);
   g.for_each_channel([&](std::size_t c) {
-    const std::int64_t scale = gamma.q[c], shift = align(beta.q[c], beta.exp, e);
+    const std::int64_t scale = gamma.q[c], shift = shift_to_grid(beta.q[c], beta.exp - e);
     g.for_channel_elements(c, [&](std::size_t i) { y.v[i] = product_to_grid(xhat.q[i] * scale) + shift; });
   });
   return y;

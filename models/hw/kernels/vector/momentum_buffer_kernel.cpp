@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/align_grid.hpp"
 
 namespace qtsim::hw {
 
@@ -27,7 +28,11 @@ void MomentumBufferKernel::start(KernelEnv& env) {
     const int scaled = static_cast<int>((*env.regs)[v_reg_]) - coefficient_frac_;  // mu * V
     const HwTensor& g = operands()[1].tensor;
     const int e_g = static_cast<int>((*env.regs)[g_reg_]);
-    exp_ = std::min(scaled, WidenLane::finest(g, e_g));
+    // mu * V has the buffer's width plus the bits of mu_int.
+    int mu_bits = 0;
+    while (mu_bits < 31 && (coefficient_int_ >> mu_bits) != 0) ++mu_bits;
+    const HwTensor& v = operands()[0].tensor;
+    exp_ = common_grid({{scaled, stored_width(v) + mu_bits}, {WidenLane::finest(g, e_g), stored_width(g)}});
     v_shift_ = scaled - exp_;
     g_lane_ = WidenLane(g, e_g, exp_);
   }
@@ -43,7 +48,7 @@ void MomentumBufferKernel::wide_values(const Chunk& chunk, KernelEnv&, std::int6
   const HwTensor& v = operands()[0].tensor;
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
     const std::int64_t scaled = load_element(chunk.data[0], v.data.type, i) * coefficient_int_;
-    out[i] = ref::left_shift_saturating(scaled, v_shift_) + g_lane_(chunk.data[1], chunk.flags[1], i);
+    out[i] = barrel_shift(scaled, v_shift_) + g_lane_(chunk.data[1], chunk.flags[1], i);
   }
 }
 

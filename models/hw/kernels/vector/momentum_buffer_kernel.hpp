@@ -1,7 +1,7 @@
 #pragma once
 // The integer optimizer's momentum buffer on the vector unit (docs/NUMERICS.md
 // §7, step 2): V <- shift(k_V)(mu * V + g), mu = mu_int * 2^-mu_frac, the sum
-// exact and aligned to the finer of the two exponents, then the momentum
+// aligned (§1.1: the controller's common grid, align_grid.hpp), then the momentum
 // quantizer (QuantizePassKernel: max pass, quantize pass; stochastic words from
 // the parameter's "momentum" stream if the scheme rounds stochastically).
 //
