@@ -1,5 +1,6 @@
 #include "optimizer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -49,12 +50,18 @@ IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, 
   QTensor direction = g;
   if (p.has_velocity) {
     // V <- shift(k_V)(mu * V + g), mu = coefficient_int * 2^-coefficient_frac, the sum aligned (§1.1).
-    WideTensor scaled(p.velocity_q.shape, p.velocity_q.exp - mom.coefficient_frac);
-    for (std::size_t i = 0; i < scaled.size(); ++i) scaled.v[i] = static_cast<std::int64_t>(p.velocity_q.q[i]) * mom.coefficient_int;
+    // An all-zero buffer (before the first step, or after steps of zero
+    // gradient) has no exponent to align to: the sum is g itself.
     const WideTensor grad = to_wide(g);
-    const WideSummand terms[] = {{&scaled, width_of(p.velocity_q) + std::bit_width(static_cast<std::uint64_t>(mom.coefficient_int))},
-                                 {&grad, width_of(g)}};
-    const WideTensor sum = aligned_sum(terms);
+    const bool zero_buffer = std::all_of(p.velocity_q.q.begin(), p.velocity_q.q.end(), [](std::int32_t q) { return q == 0; });
+    WideTensor sum = grad;
+    if (!zero_buffer) {
+      WideTensor scaled(p.velocity_q.shape, p.velocity_q.exp - mom.coefficient_frac);
+      for (std::size_t i = 0; i < scaled.size(); ++i) scaled.v[i] = static_cast<std::int64_t>(p.velocity_q.q[i]) * mom.coefficient_int;
+      const WideSummand terms[] = {{&scaled, width_of(p.velocity_q) + std::bit_width(static_cast<std::uint64_t>(mom.coefficient_int))},
+                                   {&grad, width_of(g)}};
+      sum = aligned_sum(terms);
+    }
     p.velocity_q = quantize(sum, {QuantizerKind::shift, mom.buffer_bits, mom.rounding}, momentum_random, &rec.momentum_stats);
     direction = p.velocity_q;
   }

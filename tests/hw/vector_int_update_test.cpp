@@ -8,6 +8,8 @@
 // gradient term, both summed exactly before the one rounding).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "models/hw/kernels/vector/int_parameter_update_kernel.hpp"
 #include "models/hw/kernels/vector/momentum_buffer_kernel.hpp"
 #include "models/ref/optimizer.hpp"
@@ -120,7 +122,7 @@ void check_update(const UpdateCase& c) {
     g.emplace_back(alloc.allocate("g" + std::to_string(t), DType::i8, d), -1, 8);
     u.emplace_back(alloc.allocate("u" + std::to_string(t), int_dtype_for_bits(s.U.bits), d), -1, s.U.bits);
   }
-  int lr_reg = -1;
+  int lr_reg = -1, v_nonzero_reg = -1;
   auto build = [&](ScalarRegs& r, std::vector<std::unique_ptr<Kernel>>& prog) {
     for (int b = 0; b < banks; ++b) {
       w[b].exp_reg = r.allocate(start.w.exp);
@@ -128,6 +130,7 @@ void check_update(const UpdateCase& c) {
       if (mom.enabled) v[b].exp_reg = r.allocate(start.velocity_q.exp);
     }
     lr_reg = r.allocate(lr_int);
+    v_nonzero_reg = r.allocate(std::any_of(start.velocity_q.q.begin(), start.velocity_q.q.end(), [](std::int32_t q) { return q != 0; }) ? 1 : 0);
     for (int t = 0; t < c.steps; ++t) {
       g[static_cast<std::size_t>(t)].exp_reg = r.allocate(grads[static_cast<std::size_t>(t)].exp);
       u[static_cast<std::size_t>(t)].exp_reg = r.allocate();
@@ -142,7 +145,7 @@ void check_update(const UpdateCase& c) {
         for (QuantizePass pass : {QuantizePass::max, QuantizePass::quantize})
           prog.push_back(std::make_unique<MomentumBufferKernel>(
               KernelLabel{"block.conv", pass == QuantizePass::max ? "max" : "momentum", Phase::update, "momentum", Unit::vector_unit},
-              v[in], dir, mom.coefficient_int, mom.coefficient_frac, pass, target, cfg));
+              v[in], dir, mom.coefficient_int, mom.coefficient_frac, v_nonzero_reg, pass, target, cfg));
         dir = v[out];
       }
       IntUpdateTensors tensors{dir, m[in], u[static_cast<std::size_t>(t)], m[out], std::nullopt};
@@ -256,9 +259,20 @@ TEST(IntUpdate, EoqLearningRateThousandCountsEachElementOnce) {
 
 TEST(IntUpdate, DfpMomentumFromAZeroBufferFarBelow) {
   // V all zero 97 bits below the gradient (a Fixup network after step 0): the
-  // first step's V is the gradient itself, not its sign (docs/NUMERICS.md §1.1).
+  // first step's V is the gradient itself, not its sign (docs/NUMERICS.md §7).
   UpdateCase c{"int8-dfp", {16, 64}};
   c.velocity_exp = -110;
+  c.steps = 2;
+  c.lr = 0.1;
+  c.edge_every = 9;
+  check_update(c);
+}
+
+TEST(IntUpdate, DfpMomentumFromABufferFarBelow) {
+  // A nonzero V 97 bits below the gradient: aligned where int64 holds g, V floored (§1.1).
+  UpdateCase c{"int8-dfp", {16, 64}};
+  c.velocity_exp = -110;
+  c.random_velocity = true;
   c.steps = 2;
   c.lr = 0.1;
   c.edge_every = 9;

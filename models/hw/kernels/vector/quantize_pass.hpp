@@ -53,6 +53,9 @@ class QuantizePassKernel : public StreamKernel {
   // Elements of the output per element of the iteration shape (1 for elementwise).
   QuantizePass pass() const { return pass_; }
   const QuantizeTarget& target() const { return target_; }
+  // Quantize pass: whether any value it stored was nonzero (a zero detect on
+  // the store path, an OR over the lanes; not charged as an operation).
+  bool stored_nonzero() const { return stored_nonzero_; }
 
  private:
   void cost(const Chunk& chunk, Tile& tile) const override;
@@ -65,6 +68,7 @@ class QuantizePassKernel : public StreamKernel {
   int in_exp_ = 0;
   RequantPlan plan_;
   std::uint64_t max_ = 0;
+  bool stored_nonzero_ = false;
   ref::QuantStats stats_;
 };
 
