@@ -113,15 +113,7 @@ TEST(HwArithmetic, UpdateStepAgreesWithTheReference) {
     o.wd_frac = static_cast<int>(rng() % 31);
     o.lr_int = 1 + static_cast<std::int64_t>(rng() % (std::uint64_t{1} << 40));
     o.decay_int = rng() % 3 == 0 ? 0 : 1 + static_cast<std::int64_t>(rng() % (std::uint64_t{1} << 30));
-    ref::UpdateStepShape s;
-    s.dir_exp = o.dir_exp;
-    s.dir_width = o.dir_width;
-    s.master_exp = o.master_exp;
-    s.master_width = o.master_width;
-    s.lr_frac = o.lr_frac;
-    s.wd_frac = o.wd_frac;
-    s.lr_int = o.lr_int;
-    s.decay_int = o.decay_int;
+    const ref::UpdateStepShape s{o.dir_exp, o.dir_width, o.master_exp, o.master_width, o.lr_frac, o.wd_frac, o.lr_int, o.decay_int};
     const UpdateStepPlan hp = plan_update_step(o);
     const ref::UpdateStepGrid rp = ref::update_step_grid(s);
     ASSERT_EQ(hp.exp, rp.exp);

@@ -116,11 +116,13 @@ void aligned_sum_case(const std::vector<ref::QTensor>& xs, const ref::QuantizerS
   EXPECT_EQ(rig.actions(1)[Action::random_word], spec.rounding == ref::Rounding::stochastic ? n : 0u);
 }
 
-TEST(VectorIntAlignedSum, ResidualAddForward) {
+void residual_add_case(int exp_a, int exp_b) {
   const ref::Shape s{3, 6, 7, 7};
-  aligned_sum_case({random_q(s, -6, 10), random_q(s, -9, 11)}, kActNearest,
+  aligned_sum_case({random_q(s, exp_a, 10), random_q(s, exp_b, 11)}, kActNearest,
                    stream(5, ref::RandomPurpose::quantize_activation), "A");
 }
+
+TEST(VectorIntAlignedSum, ResidualAddForward) { residual_add_case(-6, -9); }
 
 TEST(VectorIntAlignedSum, FanOutTwoFlaggedErrorsStochastic) {
   const ref::Shape s{2, 8, 6, 9};
@@ -130,7 +132,7 @@ TEST(VectorIntAlignedSum, FanOutTwoFlaggedErrorsStochastic) {
 
 TEST(VectorIntAlignedSum, FanOutThreeMixedErrorsInOneKernel) {
   const ref::Shape s{2, 5, 8, 8};
-  // flagged, plain (coarser than the fine grids), flagged: one kernel equals the reference's pairwise sums
+  // flagged, plain (coarser than the fine grids), flagged: one kernel, one grid for all three (§1.1)
   aligned_sum_case({random_q(s, -12, 14, 7), random_q(s, -6, 15), random_q(s, -10, 16, 7)}, kErrFlagNearest,
                    stream(9, ref::RandomPurpose::quantize_output_error), "E");
 }
@@ -143,11 +145,7 @@ TEST(VectorIntAlignedSum, FanOutFourErrorsShiftStochastic) {
 
 // Exponents farther apart than int64 can span (docs/NUMERICS.md §1.1): the grid
 // stops where the coarse operand still fits and the fine one is floored onto it.
-TEST(VectorIntAlignedSum, ResidualAddExponentsFarApart) {
-  const ref::Shape s{3, 6, 7, 7};
-  aligned_sum_case({random_q(s, -6, 21), random_q(s, -100, 22)}, kActNearest,
-                   stream(5, ref::RandomPurpose::quantize_activation), "A");
-}
+TEST(VectorIntAlignedSum, ResidualAddExponentsFarApart) { residual_add_case(-6, -100); }
 
 TEST(VectorIntAlignedSum, AllZeroSummandFarBelow) {
   // An all-zero error 90 bits below the other (a Fixup branch at step 0) leaves it exact.

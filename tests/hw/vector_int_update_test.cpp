@@ -257,27 +257,21 @@ TEST(IntUpdate, EoqLearningRateThousandCountsEachElementOnce) {
   check_update(c);
 }
 
-TEST(IntUpdate, DfpMomentumFromAZeroBufferFarBelow) {
-  // V all zero 97 bits below the gradient (a Fixup network after step 0): the
-  // first step's V is the gradient itself, not its sign (docs/NUMERICS.md §7).
+// V 97 bits below the gradient (as in a Fixup network after step 0): all zero,
+// the first step's V is the gradient itself (docs/NUMERICS.md §7); nonzero, it
+// is aligned where int64 holds g and floored onto that grid (§1.1).
+void dfp_buffer_far_below_case(bool random_velocity) {
   UpdateCase c{"int8-dfp", {16, 64}};
   c.velocity_exp = -110;
+  c.random_velocity = random_velocity;
   c.steps = 2;
   c.lr = 0.1;
   c.edge_every = 9;
   check_update(c);
 }
 
-TEST(IntUpdate, DfpMomentumFromABufferFarBelow) {
-  // A nonzero V 97 bits below the gradient: aligned where int64 holds g, V floored (§1.1).
-  UpdateCase c{"int8-dfp", {16, 64}};
-  c.velocity_exp = -110;
-  c.random_velocity = true;
-  c.steps = 2;
-  c.lr = 0.1;
-  c.edge_every = 9;
-  check_update(c);
-}
+TEST(IntUpdate, DfpMomentumFromAZeroBufferFarBelow) { dfp_buffer_far_below_case(false); }
+TEST(IntUpdate, DfpMomentumFromABufferFarBelow) { dfp_buffer_far_below_case(true); }
 
 TEST(IntUpdate, DfpMomentumSevenEighthsInPlace) {
   UpdateCase c{"int8-dfp", {16, 64}};

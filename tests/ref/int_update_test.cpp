@@ -12,6 +12,7 @@
 #include "models/ref/optimizer.hpp"
 #include "models/ref/scheme.hpp"
 #include "models/ref/update_step.hpp"
+#include "network_test_util.hpp"
 
 namespace qtsim::ref {
 namespace {
@@ -114,13 +115,18 @@ QTensor step_one_gradient(const Shape& shape) {
   return g;
 }
 
+// One int8-dfp update of p with gradient g.
+IntUpdateRecord dfp_step(Parameter& p, const QTensor& g) {
+  const Scheme s = *find_preset("int8-dfp");
+  return int_update(p, g, learning_rate_integer(0.1, s.optimizer.lr_frac_bits), 0, s, stream(1), stream(2));
+}
+
 // An all-zero V has no exponent to align to (§7): mu * V + g is g itself, and
 // shift(16) of a tensor whose largest magnitude (127) fits keeps it: V = g at -16.
 TEST(IntUpdate, MomentumFromAZeroBufferIsTheGradient) {
-  const Scheme s = *find_preset("int8-dfp");
   Parameter p = dfp_momentum_parameter(-110, 0);
   const QTensor g = step_one_gradient(p.shape);
-  const IntUpdateRecord r = int_update(p, g, learning_rate_integer(0.1, s.optimizer.lr_frac_bits), 0, s, stream(1), stream(2));
+  const IntUpdateRecord r = dfp_step(p, g);
   EXPECT_EQ(p.velocity_q.exp, -16);
   EXPECT_EQ(p.velocity_q.q, (std::vector<std::int32_t>{-22, 5, 127, 0, -127, 1}));
   EXPECT_EQ(r.momentum_stats.saturated, 0u);
@@ -129,7 +135,7 @@ TEST(IntUpdate, MomentumFromAZeroBufferIsTheGradient) {
   Parameter fresh = dfp_momentum_parameter(0, 0);
   QTensor tiny = g;
   tiny.exp = -80;
-  int_update(fresh, tiny, learning_rate_integer(0.1, s.optimizer.lr_frac_bits), 0, s, stream(1), stream(2));
+  dfp_step(fresh, tiny);
   EXPECT_EQ(fresh.velocity_q.exp, -80);
   EXPECT_EQ(fresh.velocity_q.q, (std::vector<std::int32_t>{-22, 5, 127, 0, -127, 1}));
 }
@@ -147,8 +153,7 @@ TEST(IntUpdate, MomentumFromABufferFarBelowKeepsTheGradient) {
   ASSERT_EQ(s.optimizer.momentum.buffer_bits, 16);
   ASSERT_EQ(s.optimizer.momentum.rounding, Rounding::nearest);
   Parameter p = dfp_momentum_parameter(-110, 1);
-  const QTensor g = step_one_gradient(p.shape);
-  const IntUpdateRecord r = int_update(p, g, learning_rate_integer(0.1, s.optimizer.lr_frac_bits), 0, s, stream(1), stream(2));
+  const IntUpdateRecord r = dfp_step(p, step_one_gradient(p.shape));
   EXPECT_EQ(p.velocity_q.exp, -24);
   EXPECT_EQ(p.velocity_q.q, (std::vector<std::int32_t>{-5632, 1280, 32512, 0, -32512, 256}));
   EXPECT_EQ(r.momentum_stats.saturated, 0u);
@@ -174,30 +179,22 @@ struct MomentumCapture : TensorSink {
   }
 };
 
-Node layer(const std::string& name, OpKind op, std::vector<int> inputs) {
-  Node n;
-  n.name = name;
-  n.op = op;
-  n.inputs = std::move(inputs);
-  return n;
-}
-
 TEST(IntUpdate, DfpMomentumOnAFixupNetworkHoldsTheFirstNonzeroGradient) {
   Network net;
   net.input = Shape{2, 6, 6};
   net.classes = 3;
-  net.nodes.push_back(layer("input", OpKind::input, {}));
-  Node conv = layer("conv", OpKind::conv2d, {0});
+  net.nodes.push_back(test::node_of("input", OpKind::input, {}));
+  Node conv = test::node_of("conv", OpKind::conv2d, {0});
   conv.out_channels = 4;
   conv.kernel = 3;
   conv.padding = 1;
   conv.weight_init = {InitKind::he_normal_fan_out, 1.0};
   net.nodes.push_back(conv);
-  net.nodes.push_back(layer("conv.bias", OpKind::bias, {1}));
-  net.nodes.push_back(layer("relu", OpKind::relu, {2}));
-  net.nodes.push_back(layer("pool", OpKind::global_avgpool, {3}));
-  net.nodes.push_back(layer("flat", OpKind::flatten, {4}));
-  Node fc = layer("fc", OpKind::linear, {5});
+  net.nodes.push_back(test::node_of("conv.bias", OpKind::bias, {1}));
+  net.nodes.push_back(test::node_of("relu", OpKind::relu, {2}));
+  net.nodes.push_back(test::node_of("pool", OpKind::global_avgpool, {3}));
+  net.nodes.push_back(test::node_of("flat", OpKind::flatten, {4}));
+  Node fc = test::node_of("fc", OpKind::linear, {5});
   fc.out_features = 3;
   fc.has_bias = true;
   fc.weight_init = {InitKind::zeros, 1.0};  // Fixup's zero classifier
@@ -241,20 +238,10 @@ TEST(IntUpdate, SaturationsCountEachElementOnce) {
   Network net;
   net.input = Shape{1, 4, 4};
   net.classes = 3;
-  Node in;
-  in.name = "input";
-  in.op = OpKind::input;
-  Node flat;
-  flat.name = "flat";
-  flat.op = OpKind::flatten;
-  flat.inputs = {0};
-  Node fc;
-  fc.name = "fc";
-  fc.op = OpKind::linear;
-  fc.inputs = {1};
+  Node fc = test::node_of("fc", OpKind::linear, {1});
   fc.out_features = 3;
   fc.has_bias = true;
-  net.nodes = {in, flat, fc};
+  net.nodes = {test::node_of("input", OpKind::input, {}), test::node_of("flat", OpKind::flatten, {0}), fc};
   net.infer_shapes();
   Model model(net, *find_preset("int8-eoq"), 3);
   FTensor images(Shape{4, 1, 4, 4});
