@@ -441,7 +441,8 @@ struct BnCase {
   Shape shape;
   IntBatchNormSpec spec;
   bool flagged_dy;
-  int x_exp = -4;  // -90: activations so small that sigma's grid lies 91 bits below epsilon's
+  int x_exp = -4;  // -90: activations so small that sigma's grid lies 91 bits below epsilon's;
+                   // 40: so large that the running variance leaves int64 (saturated, counted)
 };
 
 class IntBatchNormRule : public ::testing::TestWithParam<BnCase> {};
@@ -462,7 +463,10 @@ TEST_P(IntBatchNormRule, ForwardTrainEvalAndBackward) {
     IntBatchNormRunning r;
     return int_batchnorm_forward_train(x, gamma, beta, bc.spec, r, nullptr, &st);
   });
-  int_batchnorm_forward_train(x, gamma, beta, bc.spec, running, &saved, &st);
+  QuantStats train_stats;
+  int_batchnorm_forward_train(x, gamma, beta, bc.spec, running, &saved, &train_stats);
+  // The running statistics saturate on their int64 grids only for huge inputs, and that is counted (§8).
+  EXPECT_EQ(train_stats.saturated > 0, bc.x_exp > 30);
   const BnRule rule = bn_forward_rule(x, gamma, beta, bc.spec, nullptr);
   EXPECT_TRUE(y == rule.y);
   EXPECT_TRUE(saved.mean == rule.mean);
@@ -491,7 +495,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, IntBatchNormRule,
                                            BnCase{Shape{8, 24, 14, 14}, {16, 16, 16, -15, 3}, false},
                                            BnCase{Shape{3, 2, 5, 5}, {8, 8, 4, -3, 1}, false},
                                            BnCase{Shape{32, 10, 1, 1}, {16, 16, 16, -15, 3}, true},
-                                           BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, -90}));
+                                           BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, -90},
+                                           BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, 40}));
 
 }  // namespace
 }  // namespace qtsim::ref

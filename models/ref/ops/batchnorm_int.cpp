@@ -2,6 +2,7 @@
 // rounded divisions, an integer square root, one reciprocal per channel, and
 // multiplies; every rounding is a documented integer rule.
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -148,10 +149,24 @@ void check_channels(const QTensor& x, const QTensor& gamma, const QTensor& beta)
     throw std::invalid_argument("int-bn: at most 2^32 - 1 elements per channel");
 }
 
-// Moves a running statistic (int64 at run_exp) toward a batch value by 2^-momentum_log2.
-void update_running(std::int64_t& running, std::int64_t batch_value, int batch_exp, int run_exp, int momentum_log2, bool first) {
-  const std::int64_t target = round_shift(batch_value, run_exp - batch_exp, Rounding::nearest);
-  running = first ? target : running + round_shift(target - running, momentum_log2, Rounding::nearest);
+// Moves a running statistic (int64 at run_exp) toward a batch value by
+// 2^-momentum_log2 (docs/NUMERICS.md §8). The batch value is first rounded onto
+// the running grid; beyond int64 there it saturates, and that is counted. The
+// step is formed in 128 bits: it lies between the two int64 values, so the
+// result never overflows.
+void update_running(std::int64_t& running, std::int64_t batch_value, int batch_exp, int run_exp, int momentum_log2,
+                    bool first, std::uint64_t* saturated) {
+  const int up = batch_exp - run_exp;  // a left shift onto a finer running grid
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max(), kMin = std::numeric_limits<std::int64_t>::min();
+  if (batch_value != 0 && up > 0 && (up >= 64 || batch_value > (kMax >> up) || batch_value < (kMin >> up))) ++*saturated;
+  const std::int64_t target = round_shift(batch_value, -up, Rounding::nearest);
+  if (first) {
+    running = target;
+    return;
+  }
+  const __int128 diff = static_cast<__int128>(target) - running;
+  const __int128 step = momentum_log2 == 0 ? diff : (diff + (static_cast<__int128>(1) << (momentum_log2 - 1))) >> momentum_log2;
+  running = static_cast<std::int64_t>(running + step);
 }
 
 }  // namespace
@@ -171,13 +186,15 @@ WideTensor int_batchnorm_forward_train(const QTensor& x, const QTensor& gamma, c
   s.centered = std::move(centering.d);
 
   const bool first = !running.initialised;
+  std::uint64_t clipped = 0;  // running statistics saturated at int64 on their grids
   running.mean.resize(static_cast<std::size_t>(g.C), 0);
   running.var.resize(static_cast<std::size_t>(g.C), 0);
   for (std::size_t c = 0; c < static_cast<std::size_t>(g.C); ++c) {
-    update_running(running.mean[c], s.mean.q[c], s.mean.exp, kRunningMeanExp, spec.running_momentum_log2, first);
-    update_running(running.var[c], var.v[c], var.exp, kRunningVarExp, spec.running_momentum_log2, first);
+    update_running(running.mean[c], s.mean.q[c], s.mean.exp, kRunningMeanExp, spec.running_momentum_log2, first, &clipped);
+    update_running(running.var[c], var.v[c], var.exp, kRunningVarExp, spec.running_momentum_log2, first, &clipped);
   }
   running.initialised = true;
+  if (stats) stats->saturated += clipped;
   return affine(s.xhat, gamma, beta, g);
 }
 

@@ -35,11 +35,20 @@ std::vector<StreamOperand> operand_list(const HwTensor& x, const IntBnStatistics
 
 ref::QuantizerSpec nearest_shift(int bits) { return {ref::QuantizerKind::shift, bits, ref::Rounding::nearest}; }
 
-// Moves a running statistic toward the batch's value by 2^-momentum_log2 (docs/NUMERICS.md §8).
+// Moves a running statistic toward the batch's value by 2^-momentum_log2
+// (docs/NUMERICS.md §8): the batch value rounded onto the running grid (a
+// value beyond int64 there saturates, counted into *saturated), the difference
+// in a 65-bit adder, its rounded fraction added back.
 std::int64_t running_update(std::int64_t running, std::int64_t batch, int batch_exp, int run_exp, int momentum_log2,
-                            bool first) {
+                            bool first, std::uint64_t* saturated) {
+  const int left = batch_exp - run_exp;
+  if (batch != 0 && left > 0 && leading_one(static_cast<std::uint64_t>(batch < 0 ? -(batch + 1) : batch)) + left > 63)
+    ++*saturated;
   const std::int64_t target = ref::round_shift(batch, run_exp - batch_exp, ref::Rounding::nearest);
-  return first ? target : running + ref::round_shift(target - running, momentum_log2, ref::Rounding::nearest);
+  if (first) return target;
+  const __int128 diff = static_cast<__int128>(target) - static_cast<__int128>(running);
+  const __int128 half = momentum_log2 > 0 ? static_cast<__int128>(1) << (momentum_log2 - 1) : 0;
+  return static_cast<std::int64_t>(static_cast<__int128>(running) + ((diff + half) >> momentum_log2));
 }
 
 // Lane operations per channel of the vector work after the last chunk (see the header).
@@ -154,6 +163,7 @@ void IntBnStatsKernel::finalize(const Chunk& chunk, KernelEnv& env) {
   const int R = leading_one(static_cast<std::uint64_t>(max_sigma)) + kReciprocalBits;
   const DType mean_t = stats_.mean.data.type, std_t = stats_.stddev.data.type;
   const bool first = regs[initialised_reg_] == 0;
+  std::uint64_t clipped = 0;  // running statistics saturated at int64 on their grids
   for (std::size_t c = 0; c < C; ++c) {
     const auto i = static_cast<std::int64_t>(c);
     store_element(chunk.data[kMean], mean_t, i, mean.q[c]);
@@ -163,15 +173,16 @@ void IntBnStatsKernel::finalize(const Chunk& chunk, KernelEnv& env) {
     // Running statistics toward mu_q and var.
     store_element(chunk.data[kMeanOut], DType::i64, i,
                   running_update(load_element(chunk.data[kMeanIn], DType::i64, i), mean.q[c], e_mu,
-                                 ref::kIntBnRunningMeanExp, spec_.running_momentum_log2, first));
+                                 ref::kIntBnRunningMeanExp, spec_.running_momentum_log2, first, &clipped));
     store_element(chunk.data[kVarOut], DType::i64, i,
                   running_update(load_element(chunk.data[kVarIn], DType::i64, i), var[c], 2 * e_d,
-                                 ref::kIntBnRunningVarExp, spec_.running_momentum_log2, first));
+                                 ref::kIntBnRunningVarExp, spec_.running_momentum_log2, first, &clipped));
   }
   regs[stats_.mean.exp_reg] = e_mu;
   regs[stats_.stddev.exp_reg] = sq.plan.out_exp;
   regs[stats_.inv_r_reg] = R;
   regs[initialised_reg_] = 1;
+  env.events->paths[label().path].saturated += clipped;
 }
 
 }  // namespace qtsim::hw
