@@ -123,6 +123,7 @@ std::vector<KernelRecord> kernels_from_stats(const json& stats, const std::strin
     read_string(row, "phase", pointer, k.phase, diags);
     read_string(row, "path", pointer, k.path, diags);
     read_string(row, "unit", pointer, k.unit, diags);
+    if (row.contains("kernels")) read_count(row.at("kernels"), pointer_to_field(pointer, "kernels"), k.runs, diags);
     if (!row.contains("cycles"))
       diags.add(pointer_to_field(pointer, "cycles"), "field \"cycles\" (an integer >= 0)", "nothing");
     else
@@ -348,7 +349,7 @@ CostReport estimate(const std::vector<KernelRecord>& kernels, const hw::HwConfig
       if (k.actions.n[i]) e[cat_of[i]] += static_cast<double>(k.actions.n[i]) * pj[i];
     for (Totals* g : {&all, &slot(layers, li, k.layer.empty() ? "(step)" : k.layer), &slot(phases, pi, k.phase),
                       &slot(paths, di, k.path.empty() ? "(none)" : k.path)}) {
-      ++g->kernels;
+      g->kernels += k.runs;
       g->cycles += k.cycles;
       for (std::size_t j = 0; j < cats.size(); ++j) g->by_unit[j] += e[j];
     }

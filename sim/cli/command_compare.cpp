@@ -11,7 +11,9 @@
 #include "reports/compare_report.hpp"
 #include "sim/compare/compare_run.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "run_files.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
 
 namespace qtsim::cli {
 
@@ -66,6 +68,7 @@ int run_compare(const Args& args) {
   const auto t0 = std::chrono::steady_clock::now();
   compare::PreparedCompare prepared = compare::prepare_compare(o, {&hw_preset_file, &tech_table_file});
   const fs::path out = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path("compare-" + prepared.input.workload_name);
+  util::OutputFolder out_folder(out, "--out", files_of_any_run());
   const auto t1 = std::chrono::steady_clock::now();
   if (const int signal = compare::simulate_designs(prepared, o.progress)) {
     std::cerr << "interrupted before every design completed its step: nothing written\n";
@@ -76,12 +79,13 @@ int run_compare(const Args& args) {
   const std::vector<reports::ReportFile> files = reports::render_comparison(c);
   const std::string headline = reports::compare_headline_text(c);
 
-  util::ensure_directory(out);
-  for (std::size_t i = 0; i < prepared.input.designs.size(); ++i) {
-    util::ensure_directory(out / prepared.input.designs[i].key);
-    util::write_file_atomic(out / prepared.input.designs[i].key / "stats.json", portable_paths(prepared.stats_text[i]));
-  }
-  for (const reports::ReportFile& f : files) util::write_file_atomic(out / f.name, portable_paths(f.contents));
+  util::throw_if_interrupted();
+  std::vector<util::OutputFile> set;
+  for (std::size_t i = 0; i < prepared.input.designs.size(); ++i)
+    set.push_back({prepared.input.designs[i].key + "/stats.json", portable_paths(prepared.stats_text[i])});
+  for (const reports::ReportFile& f : files) set.push_back({f.name, portable_paths(f.contents)});
+  put_marker_last(set, "compare.json");
+  out_folder.commit(set);
   const auto t3 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   std::cout << headline << "\n";

@@ -1,9 +1,6 @@
 #include "hw_session.hpp"
 
-#include <unistd.h>
-
 #include <bit>
-#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -13,6 +10,7 @@
 #include "models/hw/host/tensor_io.hpp"
 #include "models/ref/model.hpp"
 #include "sim/hwsim/step_feed.hpp"
+#include "sim/hwsim/vcd_trace.hpp"
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
 #include "sim/util/interrupt.hpp"
@@ -165,30 +163,20 @@ class JobRunner {
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
   std::vector<std::unique_ptr<JobRunner>> runners;
   for (std::size_t i = 0; i < jobs.size(); ++i) runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
-  // Traces are written under a temporary name and renamed when complete.
-  std::vector<sc_core::sc_trace_file*> traces;
-  std::vector<std::pair<std::string, std::string>> renames;
+  // Traces are written under a temporary name and handed to the caller when complete.
+  std::vector<std::unique_ptr<VcdTrace>> traces;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (jobs[i].options.vcd_path.empty()) continue;
-    std::string path = jobs[i].options.vcd_path;
-    if (path.size() < 4 || path.substr(path.size() - 4) != ".vcd") path += ".vcd";
-    const std::string temp_base = path + ".tmp." + std::to_string(::getpid());
-    sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(temp_base.c_str());
-    tf->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
-    runners[i]->accelerator().trace(tf);
-    traces.push_back(tf);
-    renames.emplace_back(temp_base + ".vcd", path);
+    traces.push_back(std::make_unique<VcdTrace>(jobs[i].options.vcd_path));
+    traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
+    runners[i]->accelerator().trace(traces.back()->file());
   }
   sc_core::sc_start();
-  for (sc_core::sc_trace_file* tf : traces) sc_core::sc_close_vcd_trace_file(tf);
   for (const auto& r : runners)
-    if (r->failure()) {
-      for (const auto& [temp, final_path] : renames) std::filesystem::remove(temp);
-      std::rethrow_exception(r->failure());
-    }
-  for (const auto& [temp, final_path] : renames) std::filesystem::rename(temp, final_path);
+    if (r->failure()) std::rethrow_exception(r->failure());
   RunEnd end;
   for (const auto& r : runners) end.interrupted_by = std::max(end.interrupted_by, r->interrupted());
+  for (const auto& t : traces) end.traces.push_back(t->finish());
   return end;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <tuple>
+
 namespace qtsim::hwsim {
 
 using nlohmann::ordered_json;
@@ -41,6 +43,18 @@ std::vector<std::pair<std::string, Totals>> group(const std::vector<OpRecord>& o
 std::uint64_t macs(const hw::ActionCounts& a) { return a[hw::Action::mac_int8] + a[hw::Action::mac_fp32]; }
 
 }  // namespace
+
+std::vector<KernelTotals> RunStats::by_kernel() const {
+  std::vector<KernelTotals> rows;
+  std::map<std::tuple<std::string, std::string, hw::Phase, std::string, hw::Unit>, std::size_t> index;
+  for (const OpRecord& r : ops_) {
+    const hw::KernelLabel& l = r.k.label;
+    auto [it, fresh] = index.try_emplace({l.layer, l.op, l.phase, l.path, l.unit}, rows.size());
+    if (fresh) rows.push_back({l, {}});
+    rows[it->second].totals.add(r.k);
+  }
+  return rows;
+}
 
 std::vector<std::pair<std::string, Totals>> RunStats::by_layer() const {
   return group(ops_, [](const OpRecord& r) { return r.k.label.layer.empty() ? std::string("(step)") : r.k.label.layer; });
@@ -91,16 +105,14 @@ ordered_json RunStats::to_json() const {
   j["phases"] = rows(by_phase(), "phase");
   j["units"] = rows(by_unit(), "unit");
   j["layers"] = rows(by_layer(), "layer");
+  // One row per kernel of the step program, summed over the steps, so the
+  // file's size does not grow with the step count; ops.csv has every kernel of
+  // every step.
   ordered_json ops = ordered_json::array();
-  for (const OpRecord& r : ops_) {
-    const hw::KernelStats& k = r.k;
-    ordered_json row{{"step", r.step},       {"layer", k.label.layer}, {"op", k.label.op},
-                     {"phase", hw::to_string(k.label.phase)}, {"path", k.label.path},
-                     {"unit", hw::to_string(k.label.unit)},   {"start_cycle", k.start_cycle}};
-    Totals t;
-    t.add(k);
-    row.update(totals_json(t));
-    row.erase("kernels");
+  for (const KernelTotals& k : by_kernel()) {
+    ordered_json row{{"layer", k.label.layer}, {"op", k.label.op}, {"phase", hw::to_string(k.label.phase)},
+                     {"path", k.label.path},   {"unit", hw::to_string(k.label.unit)}};
+    row.update(totals_json(k.totals));
     row.erase("unit_busy_cycles");
     ops.push_back(row);
   }
@@ -122,20 +134,20 @@ std::string action_cells(const hw::ActionCounts& a) {
   return s;
 }
 
+}  // namespace
+
 // Layer names are ours (no commas or quotes), but quote defensively.
-std::string cell(const std::string& v) {
+std::string csv_cell(const std::string& v) {
   if (v.find_first_of(",\"\n") == std::string::npos) return v;
   std::string q = "\"";
   for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
 
-}  // namespace
-
 std::string RunStats::csv(const std::string& key, const std::vector<std::pair<std::string, Totals>>& rows) const {
   std::string out = key + ",cycles,stall_cycles,busy_cycles,array_utilization,kernels,tiles" + action_header() + "\n";
   for (const auto& [name, t] : rows)
-    out += fmt::format("{},{},{},{},{:.6f},{},{}{}\n", cell(name), t.cycles, t.stall_cycles(), t.busy_cycles,
+    out += fmt::format("{},{},{},{},{:.6f},{},{}{}\n", csv_cell(name), t.cycles, t.stall_cycles(), t.busy_cycles,
                        array_utilization(t), t.kernels, t.tiles, action_cells(t.actions));
   return out;
 }
@@ -147,7 +159,7 @@ std::string RunStats::ops_csv() const {
   std::string out = "step,layer,op,phase,path,unit,start_cycle,cycles,stall_cycles,busy_cycles,tiles" + action_header() + "\n";
   for (const OpRecord& r : ops_) {
     const hw::KernelStats& k = r.k;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}{}\n", r.step, cell(k.label.layer), cell(k.label.op),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}{}\n", r.step, csv_cell(k.label.layer), csv_cell(k.label.op),
                        hw::to_string(k.label.phase), k.label.path, hw::to_string(k.label.unit), k.start_cycle, k.cycles,
                        k.cycles - k.busy_cycles, k.busy_cycles, k.tiles, action_cells(k.actions));
   }

@@ -12,7 +12,8 @@
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
 
 namespace qtsim::scalesim {
 
@@ -111,9 +112,10 @@ std::vector<ScaleSimLayerResult> simulate_layers(const hw::HwConfig& config, con
   hw::Accelerator acc("scalesim_accelerator", config, hw::ExecMode::timing, alloc.used());
   std::vector<hw::KernelStats> stats;
   acc.on_start([&](hw::Accelerator& a) {
-    a.execute(program, [&](const hw::Kernel&, const hw::KernelStats& st) { stats.push_back(st); });
+    a.execute(program, [&](const hw::Kernel&, const hw::KernelStats& st) { stats.push_back(st); }, [] { return util::interrupted(); });
   });
   sc_core::sc_start();
+  util::throw_if_interrupted();  // stopped between layers: nothing is written
   if (stats.size() != layers.size())
     throw std::logic_error(fmt::format("SCALE-Sim run: {} of {} layers completed", stats.size(), layers.size()));
 
@@ -197,12 +199,11 @@ int run_scalesim(const ScaleSimOptions& options, std::ostream& out) {
   if (options.out_dir.empty())
     throw input::InputError(input::Diagnostic{"command line", "--out", "an output directory", "nothing", ""});
   const std::filesystem::path dir(options.out_dir);
-  util::ensure_directory(dir);
+  util::OutputFolder folder(dir, "--out", options.previous_run_files);
   const hw::HwConfig config = scalesim_hw_config(cfg, options.ideal_memory);
 
   const std::vector<ScaleSimLayerResult> results = simulate_layers(config, layers, cfg.file);
-  util::write_file_atomic(dir / "COMPUTE_REPORT.csv", compute_report_csv(results, config));
-  util::write_file_atomic(dir / "QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config));
+  folder.commit({{"QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config)}, {"COMPUTE_REPORT.csv", compute_report_csv(results, config)}});
 
   out << fmt::format("SCALE-Sim run {}: {}x{} array, {} dataflow, {} layers from {}{}\n", cfg.run_name, config.array.rows,
                      config.array.cols, hw::to_string(config.array.dataflow), layers.size(), topology,

@@ -45,6 +45,7 @@ struct ScaleSimOptions {
   std::string topology_path;  // topology .csv; empty: the cfg's TopologyCsvLoc (relative to the cfg's directory)
   std::string out_dir;        // created if missing; COMPUTE_REPORT.csv and QTSIM_LAYER_REPORT.csv go here
   bool ideal_memory = false;  // SRAMs as large as needed and unlimited bandwidth: SCALE-Sim's no-stall compute cycles
+  std::vector<std::string> previous_run_files;  // files of an earlier run in out_dir to remove (util::OutputFolder)
 };
 
 struct ScaleSimLayerResult {
@@ -75,9 +76,10 @@ std::string compute_report_csv(const std::vector<ScaleSimLayerResult>& results, 
 // One row per layer with its shape, GEMM, folds, cycles, utilizations, DRAM and SRAM traffic.
 std::string layer_report_csv(const std::vector<ScaleSimLayerResult>& results, const hw::HwConfig& config);
 
-// Loads the inputs, simulates, writes the reports (atomically) into out_dir and
-// a per-layer summary to `out`. Returns 0. Bad inputs throw input::InputError
-// (the command line prints them and exits with code 2).
+// Loads the inputs, simulates, writes the reports (as one set, util::OutputFolder)
+// into out_dir and a per-layer summary to `out`. Returns 0. Bad inputs throw
+// input::InputError (the command line prints them and exits with code 2); a
+// signal between layers throws util::Interrupted and nothing is written.
 int run_scalesim(const ScaleSimOptions& options, std::ostream& out);
 
 }  // namespace qtsim::scalesim
