@@ -44,7 +44,7 @@ command_for() {  # VERB OUT -> sets cmd (array) and extra
   local out=$2
   extra=""
   case $1 in
-    train) cmd=(train workloads/fmnist-cnn.json --steps 150 --out "$out" --dump "$out-dump" --no-progress); extra=$out-dump ;;
+    train) cmd=(train workloads/fmnist-cnn.json --steps 30 --out "$out" --dump "$out-dump" --no-progress); extra=$out-dump ;;
     validate) cmd=(validate workloads/fmnist-cnn.json --hw workloads/hw/int8-fixup-8x8.json --steps 4 --quiet --no-progress --out "$out") ;;
     simulate) cmd=(simulate workloads/fmnist-resnet-fixup.json --hw workloads/hw/int8-fixup-8x8.json --steps 3 --no-progress
                    --out "$out" --trace "$out.vcd"); extra=$out.vcd ;;

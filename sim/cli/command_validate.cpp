@@ -103,7 +103,9 @@ int run_validate(const Args& args) {
   Digest digest;
   std::cout << fmt::format("validating {} ({}) on {}: {} step(s) of batch {}\n", w.name, w.scheme.name, setup.config.name,
                            setup.session.steps, w.training.batch_size);
+  int stopped_by = 0;  // a signal seen before the reference's step: the hardware's step is not compared
   const hwsim::RunEnd end = hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
+    if ((stopped_by = util::interrupt_signal()) != 0) return false;
     const data::Batch b = feed.batch(o.step);
     ref_tensors.clear();
     reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
@@ -138,25 +140,26 @@ int run_validate(const Args& args) {
       }
     return !failed;
   });
-  if (end.interrupted_by && report.empty()) {
+  const int interrupted_by = end.interrupted_by ? end.interrupted_by : stopped_by;
+  if (interrupted_by && report.empty()) {
     std::cerr << "interrupted before the first step was compared: nothing written\n";
-    return 128 + end.interrupted_by;
+    return 128 + interrupted_by;
   }
   if (out_folder) {
     // An interrupted validation has not passed: "passed" speaks for every step asked for.
     nlohmann::ordered_json doc{{"format", "qtsim-validation"}, {"version", 1}, {"workload", w.name},
-                               {"scheme", w.scheme.name},     {"hardware", setup.config.name}, {"passed", !failed && !end.interrupted_by},
+                               {"scheme", w.scheme.name},     {"hardware", setup.config.name}, {"passed", !failed && !interrupted_by},
                                {"steps_planned", setup.session.steps}, {"steps_compared", report.size()}};
-    if (end.interrupted_by)
-      doc["partial"] = {{"interrupted_by", util::signal_name(end.interrupted_by)}, {"steps_completed", report.size()}};
+    if (interrupted_by)
+      doc["partial"] = {{"interrupted_by", util::signal_name(interrupted_by)}, {"steps_completed", report.size()}};
     doc["tensor_digest"] = fmt::format("{:016x}", digest.h);
     doc["tolerance"] = {{"rtol", tol.rtol}, {"atol_fraction", tol.atol_fraction}};
     doc["steps"] = report;
     out_folder->commit({{"validation.json", doc.dump(1) + "\n"}});
   }
-  if (end.interrupted_by) {
+  if (interrupted_by) {
     std::cout << fmt::format("validation interrupted after {} of {} step(s): not passed\n", report.size(), setup.session.steps);
-    return 128 + end.interrupted_by;
+    return 128 + interrupted_by;
   }
   std::cout << fmt::format("hardware tensor digest: {:016x}\n", digest.h);
   std::cout << (failed ? "validation FAILED\n" : "validation passed\n");

@@ -103,6 +103,8 @@ class JobRunner {
       if (exact) plan_.store->load(*plan_.model, a.dram(), a.regs(), 0);
       util::Progress progress("simulate", job_.options.steps, job_.options.progress);
       for (std::int64_t s = 0; s < job_.options.steps; ++s) {
+        // Lowering a step of a large network takes about a second: not after a signal.
+        util::throw_if_interrupted();
         a.regs().v.resize(plan_.persistent_regs);
         a.events() = {};
         lower::StepInputs in;
@@ -162,7 +164,10 @@ class JobRunner {
 
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
   std::vector<std::unique_ptr<JobRunner>> runners;
-  for (std::size_t i = 0; i < jobs.size(); ++i) runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    util::throw_if_interrupted();  // each runner lowers a whole step first
+    runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
+  }
   // Traces are written under a temporary name and handed to the caller when complete.
   std::vector<std::unique_ptr<VcdTrace>> traces;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
