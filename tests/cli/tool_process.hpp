@@ -30,6 +30,9 @@ class ToolProcess {
     const std::string tool = qtsim_binary().string();
     std::vector<std::string> argv_text{tool};
     argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ != 0) return;
     // The child: only async-signal-safe calls until exec.
@@ -42,9 +45,6 @@ class ToolProcess {
       const rlimit lim{*file_size_limit, *file_size_limit};
       ::setrlimit(RLIMIT_FSIZE, &lim);
     }
-    std::vector<char*> argv;
-    for (std::string& a : argv_text) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ::execv(tool.c_str(), argv.data());
     ::_exit(127);
   }
