@@ -42,10 +42,10 @@ fs::path existing_parent(const fs::path& p) {
 
 // Creating and removing a file is the only reliable test (permissions, ACLs,
 // read-only mounts, root).
-void check_can_create_files_in(const fs::path& dir, const fs::path& shown, const std::string& option) {
+void check_can_create_files_in(const fs::path& dir, const std::string& option) {
   const fs::path probe = dir / (".qtsim-probe." + std::to_string(::getpid()));
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) refuse(option, "a folder this user can write", quoted(shown) + ": " + std::strerror(errno));
+  if (fd < 0) refuse(option, "a folder this user can write", quoted(dir) + ": " + std::strerror(errno));
   ::close(fd);
   ::unlink(probe.c_str());
 }
@@ -72,7 +72,7 @@ std::vector<fs::path> create_output_folder(const fs::path& dir, const std::strin
     if (ec) refuse(option, "a folder (created if missing)", quoted(dir) + ", which cannot be created: " + ec.message());
   }
   try {
-    check_can_create_files_in(dir, dir, option);
+    check_can_create_files_in(dir, option);
   } catch (...) {
     for (const fs::path& p : created) fs::remove(p, ec);
     throw;
@@ -91,7 +91,7 @@ void check_output_file(const fs::path& file, const std::string& option) {
   if (!fs::exists(fst)) refuse(option, "a file in an existing folder", quoted(file) + ": the folder " + quoted(folder) + " does not exist");
   if (!fs::is_directory(fst))
     refuse(option, "a file in an existing folder", quoted(file) + ": " + quoted(folder) + " is " + kind_of(fst.type()) + ", not a folder");
-  check_can_create_files_in(folder, folder, option);
+  check_can_create_files_in(folder, option);
 }
 
 }  // namespace qtsim::util

@@ -2,6 +2,8 @@
 // exits with 128 + the signal, and leaves only complete files, marked partial
 // where partial (validation.json never claims a pass for steps not run).
 // simulate with a workload: tests/accelerator/interrupt_test.cpp.
+#include <algorithm>
+
 #include "tool_process.hpp"
 
 namespace qtsim::cli_test {

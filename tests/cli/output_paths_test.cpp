@@ -2,6 +2,8 @@
 // option), the trace is written under exactly the given name, and an output
 // folder holds one run's files: locked while a run writes it, an earlier run's
 // files removed, the set committed whole (on a write error nothing of it stays).
+#include <map>
+
 #include "tool_process.hpp"
 
 namespace qtsim::cli_test {
