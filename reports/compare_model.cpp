@@ -86,13 +86,17 @@ RatioDrivers drivers_for(const Evaluation& e, const std::string& key, std::size_
     r.stage_power[s] = ratio_drivers(per_second(bs.energy_by_figure_pj, bs.seconds),
                                      per_second(ds.energy_by_figure_pj, ds.seconds), DriverQuantity::energy, count);
   }
-  // Latency: busy cycles by unit and the stalls, in seconds.
+  // Latency: each unit's share of the wall clock (its kernels' attributed
+  // cycles, which add up to the latency), split into busy and stalled in the
+  // proportion of its kernels' busy and elapsed cycles; in seconds.
   auto time_parts = [](const DesignCost& c) {
     std::vector<std::pair<std::string, double>> v;
     const double hz = c.performance.clock_mhz * 1e6;
     for (const PerfRow& u : c.performance.units) {
-      v.push_back({u.key + " busy", hz > 0 ? static_cast<double>(u.busy_cycles) / hz : 0.0});
-      v.push_back({u.key + " stalled", hz > 0 ? static_cast<double>(u.stall_cycles()) / hz : 0.0});
+      const double share = hz > 0 ? static_cast<double>(u.cycles) / hz : 0.0;
+      const double busy = u.elapsed_cycles ? share * static_cast<double>(u.busy_cycles) / static_cast<double>(u.elapsed_cycles) : 0.0;
+      v.push_back({u.key + " busy", busy});
+      v.push_back({u.key + " stalled", share - busy});
     }
     return v;
   };

@@ -33,7 +33,7 @@ struct KernelRecord {
   std::string phase;  // forward | backward-data | backward-weights | update
   std::string path;   // W A E G U BN, or "" (reported as "(none)")
   std::string unit;   // mac_array | vector_unit | norm_unit
-  std::uint64_t cycles = 0;
+  std::uint64_t cycles = 0;  // its share of the wall clock ("attributed_cycles"; "cycles" when absent)
   hw::ActionCounts actions;
 };
 

@@ -48,7 +48,8 @@ int run_simulate(const Args& args) {
       ("max-memory", po::value<std::string>(), "refuse exact runs needing more DRAM model memory than this (e.g. 8G; default half of RAM)")
       ("scalesim-cfg", po::value<std::string>(), "SCALE-Sim configuration file (instead of a workload)")
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV (with --scalesim-cfg)")
-      ("ideal-memory", "SCALE-Sim inputs: buffers as large as needed, unlimited bandwidth (SCALE-Sim's no-stall compute cycles)")
+      ("ideal-memory", "buffers larger than any tensor (each GEMM one tile), unlimited DRAM bandwidth, no latency: "
+                       "how the design would run if memory cost nothing (SCALE-Sim inputs: its no-stall compute cycles)")
       ("no-progress", "no progress line on stderr");
   const ParsedOptions p = parse_options(args, opts, {"workload?"},
                                         "usage: qtsim simulate WORKLOAD.json --hw HW.json --out DIR [options]\n"
@@ -69,6 +70,7 @@ int run_simulate(const Args& args) {
     return scalesim::run_scalesim(so, std::cout);
   }
   HwRunSetup setup = prepare_hw_run(v, "simulate");
+  if (v.count("ideal-memory")) setup.config = hw::with_ideal_memory(setup.config);
   hwsim::RunStats stats(setup.config);
   std::vector<hwsim::StepOutcome> steps;
   hwsim::FaultWatch faults;  // exact mode: first NaN/Inf of each step
@@ -95,9 +97,10 @@ int run_simulate(const Args& args) {
     return 128 + end.interrupted_by;
   }
   const hwsim::Totals t = stats.total();
-  std::cout << fmt::format("simulated {} step(s) of {} ({}) on {} in {} mode: {} cycles ({:.3f} ms at {} MHz), "
+  std::cout << fmt::format("simulated {} step(s) of {} ({}) on {}{} in {} mode: {} cycles ({:.3f} ms at {} MHz), "
                            "{} stall cycles, array utilization {:.1f}%\n",
                            setup.session.steps, setup.workload.name, setup.workload.scheme.name, setup.config.name,
+                           setup.config.ideal_memory ? " with ideal memory" : "",
                            setup.session.mode == hw::ExecMode::exact ? "exact" : "timing", t.cycles,
                            static_cast<double>(t.cycles) * setup.config.cycle_ns() * 1e-6, setup.config.clock_mhz,
                            t.stall_cycles(), 100.0 * stats.array_utilization(t));

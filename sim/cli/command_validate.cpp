@@ -1,4 +1,6 @@
 // qtsim validate WORKLOAD --hw HW --steps N: the hardware against the reference, tensor by tensor.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <iostream>
 
@@ -97,12 +99,19 @@ int run_validate(const Args& args) {
   Digest digest;
   std::cout << fmt::format("validating {} ({}) on {}: {} step(s) of batch {}\n", w.name, w.scheme.name, setup.config.name,
                            setup.session.steps, w.training.batch_size);
+  if (w.scheme.is_float())
+    std::cout << "FP32 scheme: every step starts from the reference's parameters and optimizer state; floats are compared "
+                 "within the tolerance (the hardware sums in its dataflow's order)\n";
   const hwsim::RunEnd end = hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
     const data::Batch b = feed.batch(o.step);
     ref_tensors.clear();
     reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
     const auto rows = hwsim::compare_step(ref_tensors, hw_tensors, tol);
-    for (const auto& t : hw_tensors.all()) digest.add(t);
+    // By name: the digest says which values the hardware computed, not in which order the program recorded them.
+    std::vector<const hwsim::CapturedTensor*> by_name;
+    for (const auto& t : hw_tensors.all()) by_name.push_back(&t);
+    std::sort(by_name.begin(), by_name.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+    for (const auto* t : by_name) digest.add(*t);
     hw_tensors.clear();
     std::size_t exact = 0, identical = 0, close = 0, bad = 0;
     nlohmann::ordered_json step_rows = nlohmann::ordered_json::array();
@@ -130,7 +139,7 @@ int run_validate(const Args& args) {
         break;
       }
     return !failed;
-  });
+  }, w.scheme.is_float() ? &reference : nullptr);
   if (v.count("out")) {
     const std::filesystem::path dir = v["out"].as<std::string>();
     util::ensure_directory(dir);

@@ -18,6 +18,8 @@ ordered_json stats_document(const SimulationOutputs& o) {
   doc["hardware"] = o.hw_document;
   doc["hardware"]["name"] = o.config.name;
   doc["mode"] = o.session.mode == hw::ExecMode::exact ? "exact" : "timing";
+  // The hardware document is the design as given; ideal memory changes only how the run was timed.
+  doc["ideal_memory"] = o.config.ideal_memory;
   doc["steps"] = o.session.steps;
   if (o.interrupted_by)
     doc["partial"] = {{"interrupted_by", o.interrupted_by == SIGINT ? "SIGINT" : "SIGTERM"},
@@ -46,6 +48,7 @@ void write_simulation_outputs(const SimulationOutputs& o, const std::filesystem:
   util::write_file_atomic(dir / "ops.csv", o.stats.ops_csv());
   util::write_file_atomic(dir / "layers.csv", o.stats.layers_csv());
   util::write_file_atomic(dir / "phases.csv", o.stats.phases_csv());
+  util::write_file_atomic(dir / "mappings.csv", o.stats.mappings_csv());
   // stats.json last: its presence marks a complete output directory.
   util::write_file_atomic(dir / "stats.json", stats_document(o).dump(1) + "\n");
 }

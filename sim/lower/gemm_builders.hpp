@@ -3,7 +3,7 @@
 // requantization of their outputs on the vector unit.
 #include <string>
 
-#include "models/hw/kernels/gemm/conv_tiling.hpp"
+#include "models/hw/mapping/conv_gemm.hpp"
 #include "models/ref/graph.hpp"
 #include "sim/lower/lowering_context.hpp"
 

@@ -123,13 +123,10 @@ std::vector<ScaleSimLayerResult> simulate_layers(const hw::HwConfig& config, con
     ScaleSimLayerResult r;
     r.layer = layers[i];
     r.gemm = layers[i].gemm();
-    const hw::ConvTiling& t = gemms[i]->tiling();
-    r.blocks = t.block_count();
-    for (std::int64_t b = 0; b < r.blocks; ++b) {
-      const hw::GemmDims d = t.block(b).dims;
-      r.folds += hw::fold_plan(arr.dataflow, arr.rows, arr.cols, d).folds;
-      r.metrics.add(arr.dataflow, arr.rows, arr.cols, d);
-    }
+    const hw::GemmMapping& mp = gemms[i]->mapped().mapping;
+    r.blocks = mp.tiles();
+    r.folds = mp.folds();
+    r.metrics.add(arr.dataflow, arr.rows, arr.cols, r.gemm);
     r.compute_cycles = static_cast<std::int64_t>(stats[i].busy_cycles);
     r.total_cycles = static_cast<std::int64_t>(stats[i].cycles);
     r.stall_cycles = r.total_cycles - r.compute_cycles;

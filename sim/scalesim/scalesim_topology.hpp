@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "models/hw/kernels/gemm/conv_tiling.hpp"
+#include "models/hw/mapping/conv_gemm.hpp"
 
 namespace qtsim::scalesim {
 

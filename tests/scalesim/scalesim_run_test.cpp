@@ -19,7 +19,7 @@
 #include <string>
 #include <tuple>
 
-#include "models/hw/kernels/gemm/fold_model.hpp"
+#include "models/hw/mapping/fold_model.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/scalesim/run_scalesim.hpp"
 

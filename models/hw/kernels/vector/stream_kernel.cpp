@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "models/hw/kernels/gemm/fold_model.hpp"
+#include "models/hw/mapping/fold_model.hpp"
 #include "models/hw/memory/sram_buffer.hpp"
 
 namespace qtsim::hw {
@@ -135,6 +135,14 @@ Box StreamKernel::chunk_box(std::int64_t idx) const {
   return b;
 }
 
+void StreamKernel::accesses(std::vector<TensorAccess>& out) const {
+  for (const StreamOperand& op : operands_) {
+    HwTensor t = op.tensor;
+    t.flagged = t.flagged && op.with_flags;
+    add_access(out, t, op.output);
+  }
+}
+
 void StreamKernel::start(KernelEnv&) {
   next_ = 0;
   for (auto& r : resident_) r.assign(operands_.size(), std::nullopt);
@@ -188,7 +196,8 @@ bool StreamKernel::next(Tile& tile, KernelEnv& env) {
   }
   // Outputs written by this chunk must not clobber inputs resident in this slot's
   // bytes: the layout above gives every operand its own range, so they never do.
-  tile.in_slot = tile.out_slot = slot;
+  tile.reads.push_back({&buf, slot});
+  tile.out_slot = slot;
   cost(ch, tile);
   if (env.exact()) tile.compute = [this, ch, &env] { compute(ch, env); };
   return true;

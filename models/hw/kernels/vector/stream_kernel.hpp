@@ -42,6 +42,7 @@ class StreamKernel : public Kernel {
 
   bool next(Tile& tile, KernelEnv& env) override;
   void start(KernelEnv& env) override;
+  void accesses(std::vector<TensorAccess>& out) const override;
 
  protected:
   struct Chunk {
