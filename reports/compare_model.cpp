@@ -47,13 +47,14 @@ StageRatios Evaluation::stage_ratios(const std::string& key, NormScope s) const 
           ratio(b.unit_power_mw, d.unit_power_mw), ratio(b.area_um2, d.area_um2)};
 }
 
-Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::TechTable>& tables) {
+Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::TechTable>& tables, bool ideal_memory) {
   Evaluation e;
   for (const CompareDesign& d : in.designs) {
     const cost::TechTable& t = table_for(in, tables, d.key);
-    const std::string file = d.key + "/stats.json";
-    const std::vector<cost::KernelRecord> kernels = cost::kernels_from_stats(d.stats, file);
-    DesignCost c{d.key, cost::estimate(kernels, d.config, t), performance_from_stats(d.stats, d.config, file), {}};
+    const std::string file = d.key + (ideal_memory ? "/ideal-memory/stats.json" : "/stats.json");
+    const nlohmann::json& stats = ideal_memory ? d.ideal_stats : d.stats;
+    const std::vector<cost::KernelRecord> kernels = cost::kernels_from_stats(stats, file);
+    DesignCost c{d.key, cost::estimate(kernels, d.config, t), performance_from_stats(stats, d.config, file), {}};
     for (NormScope s : norm_scopes()) c.stages[s] = stage_cost(kernels, s, d.config, t);
     e.designs.push_back(std::move(c));
   }
@@ -141,8 +142,11 @@ double sensitivity_value(const Evaluation& e, const std::string& quantity) {
 
 Comparison compare(const CompareInput& in) {
   if (in.designs.empty()) throw std::logic_error("compare: no designs");
-  Comparison c{in, evaluate(in, in.tables), {}, {}, {}};
+  Comparison c{in, evaluate(in, in.tables), {}, {}, {}, {}};
   c.low_leakage = evaluate(in, varied_tables(in.tables, "sram.leakage_factor", in.low_leakage_factor));
+  bool all_ideal = true;
+  for (const CompareDesign& d : in.designs) all_ideal = all_ideal && !d.ideal_stats.is_null();
+  if (all_ideal) c.ideal = evaluate(in, in.tables, true);
   for (std::size_t i = 1; i < in.designs.size(); ++i) c.drivers.push_back(drivers_for(c.base, in.designs[i].key));
   const std::vector<std::string> qs = sensitivity_quantities(in);
   for (const cost::VariationRange& v : in.variations) {

@@ -170,7 +170,8 @@ def user_runs():
     runs = []
     for i, (r, c, df, bw, kb, topo) in enumerate(USER_CONFIGS, start=1):
         ifm, fil, ofm = kb
-        run_id = f"u{i:02d}_{r}x{c}_{df}_bw{bw}_i{ifm}f{fil}o{ofm}_{USER_TOPOLOGIES[topo][10:-4]}"
+        topo_tag = os.path.splitext(USER_TOPOLOGIES[topo])[0].replace("user_conv_", "")
+        run_id = f"u{i:02d}_{r}x{c}_{df}_bw{bw}_i{ifm}f{fil}o{ofm}_{topo_tag}"
         runs.append(Run("user", run_id, os.path.join(INPUTS, USER_TOPOLOGIES[topo]), r, c, kb, df,
                         "USER", bw))
     return runs
@@ -423,6 +424,12 @@ def main():
             print(f"{r.set_name}/{r.run_id}  {os.path.basename(r.topology)}")
         print(f"{len(runs)} runs")
         return 0
+
+    check = subprocess.run([args.python, "-c", "import numpy, absl, tqdm"], capture_output=True)
+    if check.returncode != 0:
+        sys.exit(f"{args.python} cannot import numpy, absl and tqdm, which SCALE-Sim needs "
+                 "(Debian: apt-get install -y python3-numpy python3-absl python3-tqdm, and run "
+                 "this script with /usr/bin/python3, or pass --python)")
 
     failures = 0
     cpu_total = 0.0

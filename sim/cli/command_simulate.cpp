@@ -48,6 +48,8 @@ int run_simulate(const Args& args) {
       ("max-memory", po::value<std::string>(), "refuse exact runs needing more DRAM model memory than this (e.g. 8G; default half of RAM)")
       ("scalesim-cfg", po::value<std::string>(), "SCALE-Sim configuration file (instead of a workload)")
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV (with --scalesim-cfg)")
+      ("topology-format", po::value<std::string>(), "conv (SCALE-Sim's layer rows) or gemm (its M, N, K rows, as its -i gemm); "
+                                                   "default: from the header")
       ("ideal-memory", "buffers larger than any tensor (each GEMM one tile), unlimited DRAM bandwidth, no latency: "
                        "how the design would run if memory cost nothing (SCALE-Sim inputs: its no-stall compute cycles)")
       ("no-progress", "no progress line on stderr");
@@ -58,6 +60,9 @@ int run_simulate(const Args& args) {
   if (p.help) return 0;
   const auto& v = p.values;
   if (!v.count("out")) throw input::InputError(input::Diagnostic{"command line", "--out", "an output directory", "nothing", ""});
+  if (v.count("topology-format") && !v.count("scalesim-cfg"))
+    throw input::InputError(input::Diagnostic{"command line", "--topology-format", "--scalesim-cfg and --topology with it",
+                                              "--topology-format alone", ""});
   if (v.count("scalesim-cfg") || v.count("topology")) {
     if (!v.count("scalesim-cfg"))
       throw input::InputError(input::Diagnostic{"command line", "--scalesim-cfg", "a SCALE-Sim .cfg with --topology",
@@ -67,6 +72,12 @@ int run_simulate(const Args& args) {
     if (v.count("topology")) so.topology_path = v["topology"].as<std::string>();
     so.out_dir = v["out"].as<std::string>();
     so.ideal_memory = v.count("ideal-memory") > 0;
+    if (v.count("topology-format")) {
+      const std::string f = v["topology-format"].as<std::string>();
+      if (f != "conv" && f != "gemm")
+        throw input::InputError(input::Diagnostic{"command line", "--topology-format", "conv or gemm", "\"" + f + "\"", ""});
+      so.topology_format = f == "gemm" ? scalesim::TopologyFormat::gemm : scalesim::TopologyFormat::conv;
+    }
     return scalesim::run_scalesim(so, std::cout);
   }
   HwRunSetup setup = prepare_hw_run(v, "simulate");

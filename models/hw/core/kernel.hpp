@@ -113,6 +113,11 @@ class Kernel {
   explicit Kernel(KernelLabel label) : label_(std::move(label)) {}
   virtual ~Kernel() = default;
   const KernelLabel& label() const { return label_; }
+  // This kernel's output stage took over `other`'s work: its op names both
+  // ("requantize+relu", "quantize+block1.bias2a:bias/max").
+  void absorb_label(const KernelLabel& other) {
+    label_.op += "+" + (other.layer == label_.layer ? other.op : other.layer + ":" + other.op);
+  }
   // Before the first tile: scalar work of the controller (exact mode: read
   // registers, choose shifts). Called in both modes.
   virtual void start(KernelEnv&) {}

@@ -20,18 +20,26 @@ bool whole_planes(Chunking c) { return c == Chunking::planes_by_image || c == Ch
 
 StreamKernel::StreamKernel(KernelLabel label, const Dims4& shape, Chunking chunking, std::vector<StreamOperand> operands,
                            const HwConfig& config)
-    : Kernel(std::move(label)), shape_(shape), chunking_(chunking), operands_(std::move(operands)), config_(config) {
+    : Kernel(std::move(label)), shape_(shape), chunking_(chunking), config_(config) {
   if (chunking_ == Chunking::flat) shape_ = {1, 1, 1, shape.numel()};
-  for (StreamOperand& op : operands_) {
-    if (op.role != OperandRole::same) continue;
-    if (op.tensor.data.dims.numel() != shape.numel())
-      throw std::logic_error("stream kernel '" + this->label().op + "': operand '" + op.tensor.data.name +
-                             "' does not have the iteration shape " + shape.str());
-    if (chunking_ == Chunking::flat) {  // flat runs move through flat views of the tensors
-      op.tensor.data = op.tensor.data.flat();
-      if (op.with_flags) op.tensor.flags = op.tensor.flags.flat();
+  append_operands(std::move(operands));
+}
+
+void StreamKernel::append_operands(std::vector<StreamOperand> more) {
+  for (StreamOperand& op : more) {
+    if (op.role == OperandRole::same) {
+      if (op.tensor.data.dims.numel() != shape_.numel())
+        throw std::logic_error("stream kernel '" + label().op + "': operand '" + op.tensor.data.name +
+                               "' does not have the iteration shape " + shape_.str());
+      if (chunking_ == Chunking::flat) {  // flat runs move through flat views of the tensors
+        op.tensor.data = op.tensor.data.flat();
+        if (op.with_flags) op.tensor.flags = op.tensor.flags.flat();
+      }
     }
+    operands_.push_back(std::move(op));
   }
+  data_offset_.clear();
+  flags_offset_.clear();
   plan();
 }
 
