@@ -139,7 +139,9 @@ ordered_json mapping_json(const MappingRecord& m) {
           {"busy_cycles", m.busy_cycles},
           {"whole_gemm_cycles", mp.whole_cycles()},
           {"busy_over_whole", ratio(m.busy_cycles, static_cast<std::uint64_t>(std::max<std::int64_t>(1, mp.whole_cycles())))},
+          {"output_stage_cycles", m.output_stage_cycles},
           {"elapsed_cycles", m.elapsed_cycles},
+          {"outputs", m.outputs},
           {"a_loads", m.traffic.a_loads},
           {"b_loads", m.traffic.b_loads},
           {"dram_read_bytes", {{"a", m.traffic.a_bytes}, {"b", m.traffic.b_bytes}}},
@@ -240,18 +242,19 @@ std::string RunStats::ops_csv() const {
 std::string RunStats::mappings_csv() const {
   std::string out =
       "layer,phase,m,n,k,tile_m,tile_n,tile_k,loop_order,tiles,folds,streams_continue,busy_cycles,whole_gemm_cycles,"
-      "busy_over_whole,elapsed_cycles,a_loads,b_loads,dram_read_a_bytes,dram_read_b_bytes,dram_write_bytes,"
-      "macs_per_a_byte,macs_per_b_byte\n";
+      "busy_over_whole,output_stage_cycles,elapsed_cycles,a_loads,b_loads,dram_read_a_bytes,dram_read_b_bytes,"
+      "dram_write_bytes,macs_per_a_byte,macs_per_b_byte,outputs\n";
   for (const MappingRecord& m : mappings_) {
     const hw::GemmMapping& mp = m.chosen.mapping;
     const std::uint64_t macs = static_cast<std::uint64_t>(m.dims.m * m.dims.n * m.dims.k);
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{},{},{},{},{},{},{:.2f},{:.2f}\n", cell(m.layer),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{},{},{},{},{},{},{},{:.2f},{:.2f},{}\n", cell(m.layer),
                        hw::to_string(m.phase), m.dims.m, m.dims.n, m.dims.k, mp.tile_size[0], mp.tile_size[1],
                        mp.tile_size[2], mp.order_string(), mp.tiles(), mp.folds(), mp.continues_folds() ? 1 : 0,
                        m.busy_cycles, mp.whole_cycles(),
                        ratio(m.busy_cycles, static_cast<std::uint64_t>(std::max<std::int64_t>(1, mp.whole_cycles()))),
-                       m.elapsed_cycles, m.traffic.a_loads, m.traffic.b_loads, m.traffic.a_bytes, m.traffic.b_bytes,
-                       m.traffic.out_bytes, ratio(macs, m.traffic.a_bytes), ratio(macs, m.traffic.b_bytes));
+                       m.output_stage_cycles, m.elapsed_cycles, m.traffic.a_loads, m.traffic.b_loads, m.traffic.a_bytes,
+                       m.traffic.b_bytes, m.traffic.out_bytes, ratio(macs, m.traffic.a_bytes), ratio(macs, m.traffic.b_bytes),
+                       cell(m.outputs));
   }
   return out;
 }

@@ -36,8 +36,10 @@ struct MappingRecord {
   hw::GemmDims dims;
   hw::MapperResult chosen;
   hw::GemmTraffic traffic;         // operand and output bytes the kernel moved
-  std::uint64_t busy_cycles = 0;   // MAC array
+  std::uint64_t busy_cycles = 0;   // the MAC array's folds
+  std::uint64_t output_stage_cycles = 0;  // on-chip requantization after the folds (0 when the results went to DRAM)
   std::uint64_t elapsed_cycles = 0;
+  std::string outputs;             // where the results went: "to DRAM", "on chip: ...", or why not on chip
 };
 
 // A sum over kernels.

@@ -124,32 +124,36 @@ struct ErrorStats {
     if (rows == 0) return;
     std::printf("%-4s %4d rows, %4d exact; Total Cycles error worst %.4f %% mean %.4f %%; "
                 "Stall Cycles error worst %.4f %% mean %.4f %%\n",
-                what, rows, exact, worst_total * 100, sum_total / rows * 100, worst_stall * 100, sum_stall / rows * 100);
+                what, rows, exact, worst_total * 100, sum_total / rows * 100, worst_stall * 100,
+                sum_stall / rows * 100);
   }
 };
 
 // SCALE-Sim's read buffer keeps an empty last line when its valid prefetch
 // entries fill whole lines (ceil(S/100) words each), which shifts where the
-// circular window wraps. These layers hit that case: 4x4 array, 1 KiB buffers
-// (lines of 11 words), window or filter counts that are multiples of 11.
-// Outputs of an unmodified SCALE-Sim v2 (commit 22f88b1) on exactly these
-// inputs (cfg: the array, sizes, bandwidth and dataflow below,
-// InterfaceBandwidth USER; topology: the layer below); without the empty
-// line, all 9 differ (Total Cycles by 0.1 to 12.6 %).
+// circular window wraps. These layers hit that case: with 1 KiB buffers a line
+// is 11 words, and their windows (11, 22, 99 words) make whole lines of the
+// ifmap and filter matrices. Outputs of an unmodified SCALE-Sim v2 (commit
+// 22f88b1) on a cfg of a 4x4 array, 1 KiB ifmap, filter and ofmap SRAMs, the
+// dataflow and Bandwidth below, InterfaceBandwidth USER, and a topology of
+// the three layers (name, ifmap size, filter size, channels, filters,
+// stride); without the empty line, all nine differ (Total Cycles by 0.1 to
+// 12.6 %).
 struct PinnedRun {
   hw::Dataflow dataflow;
   std::int64_t bandwidth;
   TopologyLayer layer;
   std::int64_t total, stall, ifmap_reads, filter_reads, ofmap_writes;
 };
-TopologyLayer conv(const char* name, std::int64_t h, std::int64_t fh, std::int64_t c, std::int64_t k, std::int64_t s) {
+TopologyLayer conv(const char* name, std::int64_t size, std::int64_t filter_size, std::int64_t channels,
+                   std::int64_t filters, std::int64_t stride) {
   TopologyLayer l;
   l.name = name;
-  l.ifmap_h = l.ifmap_w = h;
-  l.filter_h = l.filter_w = fh;
-  l.channels = c;
-  l.filters = k;
-  l.stride_h = l.stride_w = s;
+  l.ifmap_h = l.ifmap_w = size;
+  l.filter_h = l.filter_w = filter_size;
+  l.channels = channels;
+  l.filters = filters;
+  l.stride_h = l.stride_w = stride;
   return l;
 }
 const PinnedRun kEmptyLastLineRuns[] = {
@@ -184,7 +188,8 @@ TEST(ScratchpadModel, MatchesScaleSimUserBandwidthRuns) {
     p.filter_words = rows.integer(row, "filter_sram_kb") * 1024;
     p.ofmap_words = rows.integer(row, "ofmap_sram_kb") * 1024;
     p.bandwidth = rows.integer(row, "bandwidth");
-    const std::string where = rows.at(row, "config_id") + " layer " + rows.at(row, "layer_index") + " (" + layer.name + ")";
+    const std::string where =
+        rows.at(row, "config_id") + " layer " + rows.at(row, "layer_index") + " (" + layer.name + ")";
 
     const auto start = std::chrono::steady_clock::now();
     const ScratchpadResult r = simulate_scratchpad(layer, p);

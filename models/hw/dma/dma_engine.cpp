@@ -98,7 +98,7 @@ void DmaEngine::transfer_all(const std::vector<DmaTransfer>& ts, ActionCounts& a
   for (const DmaTransfer& t : ts) {
     if (t.box.numel() == 0) continue;
     if (!t.sram) throw std::logic_error("DMA: transfer without an SRAM buffer");
-    t.sram->check_fits(t.sram_offset % std::max<std::uint64_t>(1, t.sram->slot_bytes()) + t.sram_extent(), "DMA transfer");
+    t.sram->check_range(t.sram_offset, t.sram_extent(), "DMA transfer");
     if (move_data_) move(t);
     const std::uint64_t bytes = dram_bytes(t);
     const bool to_sram = t.direction == DmaTransfer::Direction::to_sram;

@@ -75,6 +75,7 @@ bool estimate(const GemmGeometry& g, const GemmElementBytes& e, const MapperTarg
   est.a_slot_bytes = a_slot_bytes(g.a_elements_bound(tm, tk), e);
   est.b_slot_bytes = static_cast<std::uint64_t>(g.b_elements_bound(tk, tn)) * e.b;
   if (est.out_slot_bytes > t.ofmap_slot || est.a_slot_bytes > t.ifmap_slot || est.b_slot_bytes > t.filter_slot) return false;
+  if (t.single_output_block && mp.blocks() != 1) return false;
 
   const auto a_loads = static_cast<std::uint64_t>(mp.a_loads()), b_loads = static_cast<std::uint64_t>(mp.b_loads());
   est.a_bytes = a_loads * est.a_slot_bytes;
@@ -189,7 +190,8 @@ struct Key {
     const MapperTarget& t = target;
     return std::make_tuple(static_cast<int>(pass), s.n, s.c, s.h, s.w, s.k, s.r, s.s, s.stride, s.pad, bytes.a, bytes.b,
                            bytes.out, bytes.a_flagged, static_cast<int>(t.dataflow), t.rows, t.cols, t.ifmap_slot,
-                           t.filter_slot, t.ofmap_slot, t.dram_bytes_per_cycle, t.dram_latency_cycles, t.dma_setup_cycles);
+                           t.filter_slot, t.ofmap_slot, t.dram_bytes_per_cycle, t.dram_latency_cycles, t.dma_setup_cycles,
+                           t.single_output_block);
   }
   bool operator<(const Key& o) const { return tie() < o.tie(); }
 };

@@ -35,6 +35,9 @@ struct MapperTarget {
   double dram_bytes_per_cycle = 1;
   double dram_latency_cycles = 0;
   double dma_setup_cycles = 0;
+  // The whole output must stay in the output buffer as one block (it is
+  // requantized there once its maximum is known); ofmap_slot is then the room for it.
+  bool single_output_block = false;
   static MapperTarget of(const HwConfig& config);
   bool operator==(const MapperTarget&) const = default;
 };

@@ -37,6 +37,12 @@ std::uint8_t* SramBuffer::at(std::uint64_t offset, std::uint64_t bytes) {
   return with_storage_ ? storage_.get() + offset : nullptr;
 }
 
+void SramBuffer::check_range(std::uint64_t offset, std::uint64_t bytes, const char* what) const {
+  if (offset + bytes > spec_.capacity_bytes)
+    throw std::logic_error("SRAM '" + spec_.name + "': " + what + " of " + std::to_string(bytes) + " bytes at offset " +
+                           std::to_string(offset) + " leaves its " + std::to_string(spec_.capacity_bytes) + " bytes");
+}
+
 void SramBuffer::check_fits(std::uint64_t bytes, const char* what) const {
   if (bytes > slot_bytes())
     throw std::logic_error("SRAM '" + spec_.name + "': " + what + " of " + std::to_string(bytes) +

@@ -47,6 +47,8 @@ class SramBuffer : public sc_core::sc_module {
   std::uint64_t write_bytes() const { return write_bytes_; }
   // Checks that a tile of `bytes` fits one slot.
   void check_fits(std::uint64_t bytes, const char* what) const;
+  // Checks that [offset, offset + bytes) lies in the buffer (a planner bug otherwise).
+  void check_range(std::uint64_t offset, std::uint64_t bytes, const char* what) const;
   // Bytes of tiles currently held: inputs loaded and not yet consumed, outputs
   // computed and not yet stored (the occupancy trace). `delta` may be negative.
   void hold(std::int64_t delta) {

@@ -1,10 +1,12 @@
 #include "gemm_kernel.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 
 #include "models/hw/kernels/gemm/mac_arithmetic.hpp"
+#include "models/hw/host/tensor_io.hpp"
 #include "models/hw/kernels/gemm/operand_feeders.hpp"
 #include "models/hw/memory/sram_buffer.hpp"
 
@@ -55,11 +57,38 @@ std::uint64_t GemmKernel::a_bytes() const { return dtype_bytes(ops_.a.data.type)
 void GemmKernel::accesses(std::vector<TensorAccess>& out) const {
   add_access(out, ops_.a, false);
   add_access(out, ops_.b, false);
-  add_access(out, ops_.out, true);
+  add_access(out, requantize_ ? requantize_->out : ops_.out, true);
+}
+
+bool GemmKernel::requantize_on_chip(const QuantizeTarget& target) {
+  if (!integer_ || requantize_) return false;
+  const GemmDims& d = geometry_.dims();
+  const auto outputs = static_cast<std::uint64_t>(d.m * d.n);
+  const std::uint64_t quantized = align8(outputs * dtype_bytes(target.out.data.type)) + (target.out.flagged ? align8(outputs) : 0);
+  const std::uint64_t capacity = config_.ofmap.capacity_bytes;
+  const auto refuse = [&](const std::string& why) {
+    output_note_ = "to DRAM: " + why;
+    return false;
+  };
+  if (outputs * 4 + quantized > capacity)
+    return refuse(std::to_string(outputs * 4) + " bytes of int32 results and " + std::to_string(quantized) +
+                  " of quantized ones exceed the " + std::to_string(capacity) + "-byte ofmap buffer");
+  MapperTarget t = MapperTarget::of(config_);
+  t.ofmap_slot = capacity - quantized;
+  t.single_output_block = true;
+  try {
+    mapped_ = map_gemm(geometry_, element_bytes(ops_), t);
+  } catch (const std::runtime_error&) {
+    return refuse("no mapping keeps the whole output in the ofmap buffer with the operands fitting theirs");
+  }
+  requantize_ = target;
+  output_note_ = "on chip: requantized by the output stage";
+  return true;
 }
 
 void GemmKernel::start(KernelEnv& env) {
   next_tile_ = 0;
+  output_stage_done_ = false;
   max_abs_ = 0;
   a_ = {};
   b_ = {};
@@ -103,7 +132,7 @@ void GemmKernel::stage(Resident& r, std::int64_t first, std::int64_t second, con
 
 bool GemmKernel::next(Tile& tile, KernelEnv& env) {
   const GemmMapping& mp = mapped_.mapping;
-  if (next_tile_ >= mp.tiles()) return false;
+  if (next_tile_ >= mp.tiles()) return output_stage_tile(tile, env);
   const TilePlace place = mp.place(next_tile_++);
   SramBuffer& ifmap = *env.buffers.ifmap;
   SramBuffer& filter = *env.buffers.filter;
@@ -118,9 +147,9 @@ bool GemmKernel::next(Tile& tile, KernelEnv& env) {
     (i - loads_before < a_loads ? traffic_.a_bytes : traffic_.b_bytes) += tile.loads[i].bytes();
   traffic_.a_loads += a_loads > 0 ? 1 : 0;
   traffic_.b_loads += tile.loads.size() - loads_before > a_loads ? 1 : 0;
-  const int out_slot = ofmap.slots() > 1 ? static_cast<int>(place.block & 1) : 0;
+  const int out_slot = ofmap.slots() > 1 && !requantize_ ? static_cast<int>(place.block & 1) : 0;
   const std::uint64_t out_e = dtype_bytes(ops_.out.data.type);
-  if (place.block_last)
+  if (place.block_last && !requantize_)
     for (const StridedBox& sb : geometry_.out_boxes(place.block_m, place.block_n, place.block_m.lo, place.block_n.lo,
                                                      place.block_n.size())) {
       DmaTransfer d{DmaTransfer::Direction::to_dram, ops_.out.data, sb.box, &ofmap,
@@ -132,7 +161,7 @@ bool GemmKernel::next(Tile& tile, KernelEnv& env) {
     }
   tile.out_slot = out_slot;
   tile.out_begin = place.block_first;
-  tile.out_end = place.block_last;
+  tile.out_end = place.block_last && !requantize_;  // on-chip results stay until the output stage has run
 
   // Timing and actions of the tile's folds in the array's dataflow.
   const MacArraySpec& arr = config_.array;
@@ -185,6 +214,100 @@ bool GemmKernel::next(Tile& tile, KernelEnv& env) {
     tile.compute = [this, place, a = a_, b = b_, out_slot, &env] { compute(place, a, b, out_slot, env); };
   }
   return true;
+}
+
+// After the last tile: the output stage reads the int32 block from the ofmap
+// buffer, requantizes it with the shift its maximum calls for and stores the
+// quantized tensor (in the block's layout, written back with the same strides).
+bool GemmKernel::output_stage_tile(Tile& tile, KernelEnv& env) {
+  if (!requantize_ || output_stage_done_) return false;
+  output_stage_done_ = true;
+  SramBuffer& ofmap = *env.buffers.ofmap;
+  const GemmDims& d = geometry_.dims();
+  const auto outputs = static_cast<std::uint64_t>(d.m * d.n);
+  const HwTensor& q = requantize_->out;
+  const std::uint64_t q_e = dtype_bytes(q.data.type);
+  const std::uint64_t q_base = ofmap.spec().capacity_bytes - align8(outputs * q_e) - (q.flagged ? align8(outputs) : 0);
+  const std::uint64_t flags_base = q_base + align8(outputs * q_e);
+  for (const StridedBox& sb : geometry_.out_boxes({0, d.m}, {0, d.n}, 0, 0, d.n)) {
+    DmaTransfer t{DmaTransfer::Direction::to_dram, q.data, sb.box, &ofmap, q_base + static_cast<std::uint64_t>(sb.base) * q_e};
+    t.strided = true;
+    t.sram_stride = sb.stride;
+    tile.stores.push_back(t);
+    if (q.flagged) {
+      DmaTransfer f{DmaTransfer::Direction::to_dram, q.flags, sb.box, &ofmap, flags_base + static_cast<std::uint64_t>(sb.base)};
+      f.strided = true;
+      f.sram_stride = sb.stride;
+      tile.stores.push_back(f);
+    }
+  }
+  tile.out_slot = 0;
+  tile.out_begin = false;
+  tile.out_end = true;
+  // One result per output lane (one per array column) and cycle; stochastic rounding at the random unit's rate.
+  const auto lanes = static_cast<std::uint64_t>(config_.array.cols);
+  std::uint64_t cycles = (outputs + lanes - 1) / lanes + static_cast<std::uint64_t>(config_.vector_unit.pipeline_latency);
+  tile.actions.add(Action::vec_shift_round, outputs);
+  if (requantize_->spec.rounding == ref::Rounding::stochastic) {
+    tile.actions.add(Action::random_word, outputs);
+    const auto rl = static_cast<std::uint64_t>(std::max(1, config_.random.lanes));
+    cycles = std::max(cycles, (outputs + rl - 1) / rl + static_cast<std::uint64_t>(config_.vector_unit.pipeline_latency));
+  }
+  tile.cycles = cycles;
+  output_stage_cycles_ = cycles;
+  ofmap.count_read(outputs * 4, tile.actions);
+  ofmap.count_write(outputs * q_e + (q.flagged ? outputs : 0), tile.actions);
+  traffic_.out_bytes = outputs * q_e + (q.flagged ? outputs : 0);
+  if (env.exact()) tile.compute = [this, &env] { output_stage_compute(env); };
+  return true;
+}
+
+void GemmKernel::output_stage_compute(KernelEnv& env) {
+  SramBuffer& ofmap = *env.buffers.ofmap;
+  const GemmDims& d = geometry_.dims();
+  const auto outputs = static_cast<std::uint64_t>(d.m * d.n);
+  const QuantizeTarget& target = *requantize_;
+  const HwTensor& q = target.out;
+  const DType qt = q.data.type;
+  const std::uint64_t q_e = dtype_bytes(qt);
+  const std::uint64_t q_base = ofmap.spec().capacity_bytes - align8(outputs * q_e) - (q.flagged ? align8(outputs) : 0);
+  const std::uint8_t* acc = ofmap.at(0, outputs * 4);
+  std::uint8_t* qdata = ofmap.at(q_base, outputs * q_e);
+  std::uint8_t* qflags = q.flagged ? ofmap.at(q_base + align8(outputs * q_e), outputs) : nullptr;
+  ScalarRegs& regs = *env.regs;
+  const RequantPlan plan = plan_requant(target.spec, max_abs_, static_cast<int>(regs[ops_.out.exp_reg]));
+  regs[q.exp_reg] = plan.out_exp;
+  if (target.max_reg >= 0) regs[target.max_reg] = static_cast<std::int64_t>(max_abs_);
+  const bool stochastic = target.spec.rounding == ref::Rounding::stochastic;
+  const Dims4& y = q.data.dims;
+  ref::QuantStats stats;
+  stats.elements = outputs;
+  // Block matrix element (m, j) sits at m * N + j; the random word follows the tensor's flat (NCHW) index.
+  for (const StridedBox& sb : geometry_.out_boxes({0, d.m}, {0, d.n}, 0, 0, d.n)) {
+    const Box& b = sb.box;
+    for (std::int64_t a0 = 0; a0 < b.nn; ++a0)
+      for (std::int64_t a1 = 0; a1 < b.nc; ++a1)
+        for (std::int64_t a2 = 0; a2 < b.nh; ++a2)
+          for (std::int64_t a3 = 0; a3 < b.nw; ++a3) {
+            const std::int64_t at = sb.base + a0 * sb.stride[0] + a1 * sb.stride[1] + a2 * sb.stride[2] + a3 * sb.stride[3];
+            std::int32_t v;
+            std::memcpy(&v, acc + 4 * at, 4);
+            const std::int64_t flat = (((b.n0 + a0) * y.c + b.c0 + a1) * y.h + b.h0 + a2) * y.w + b.w0 + a3;
+            const std::uint32_t word = stochastic ? target.random.word(static_cast<std::uint64_t>(flat)) : 0U;
+            bool flag = false;
+            std::uint64_t sat = 0;
+            const std::int64_t r = requant_element(v, plan, word, &flag, &sat);
+            if (plan.kind == ref::QuantizerKind::constant) stats.clipped += sat; else stats.saturated += sat;
+            store_element(qdata, qt, at, r);
+            if (qflags) qflags[at] = flag ? 1 : 0;
+          }
+  }
+  stats.shift = plan.shift;
+  stats.discarded_exp = plan.discarded_exp;
+  ref::QuantStats& path = env.events->paths[label().path];
+  path.add(stats);
+  path.shift = stats.shift;
+  path.discarded_exp = stats.discarded_exp;
 }
 
 void GemmKernel::compute(const TilePlace& place, const Resident& ra, const Resident& rb, int out_slot, KernelEnv& env) {

@@ -7,14 +7,20 @@
 // streams from them, the array runs the tile's folds in its dataflow with
 // accumulator_bits-wide adders, and finished output blocks go back to DRAM as
 // 32-bit integers (or FP32). The output stage tracks max|y| for the next
-// requantization.
+// requantization; when the whole int32 output fits the ofmap buffer it stays
+// there, and once the last tile has run (the maximum is known) the output
+// stage requantizes it and stores only the quantized tensor: no int32 round
+// trip through DRAM and no requantization pass on the vector unit.
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/core/kernel.hpp"
 #include "models/hw/mapping/gemm_geometry.hpp"
+#include "models/hw/kernels/vector/quantize_pass.hpp"
 #include "models/hw/mapping/gemm_mapper.hpp"
 
 namespace qtsim::hw {
@@ -39,6 +45,15 @@ class GemmKernel : public Kernel {
   const MapperResult& mapped() const { return mapped_; }
   // What the last run of the kernel moved between DRAM and its buffers.
   const GemmTraffic& traffic() const { return traffic_; }
+  // Requantizes the outputs in the output stage, keeping the int32 results on
+  // chip, if they and the quantized results fit the ofmap buffer together (the
+  // mapping is chosen again with the whole output as one block). False, with
+  // output_note() saying why, when they do not.
+  bool requantize_on_chip(const QuantizeTarget& target);
+  // Where the int32 results went, for the stats ("on chip", or why not).
+  const std::string& output_note() const { return output_note_; }
+  // Cycles of the output stage's requantization (0 when the results went to DRAM).
+  std::uint64_t output_stage_cycles() const { return output_stage_cycles_; }
 
  private:
   // An operand tile held in a buffer slot, and which tile of it (index along
@@ -64,6 +79,12 @@ class GemmKernel : public Kernel {
   GemmTraffic traffic_;
   bool integer_ = true;
   std::uint64_t max_abs_ = 0;
+  std::optional<QuantizeTarget> requantize_;  // on-chip requantization
+  bool output_stage_done_ = false;
+  std::string output_note_;
+  std::uint64_t output_stage_cycles_ = 0;
+  bool output_stage_tile(Tile& tile, KernelEnv& env);
+  void output_stage_compute(KernelEnv& env);
   std::uint64_t out_psum_max_[2] = {0, 0};  // bound of |partial sum| held per output slot
 };
 
