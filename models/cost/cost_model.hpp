@@ -34,8 +34,8 @@ struct KernelRecord {
   std::string phase;  // forward | backward-data | backward-weights | update
   std::string path;   // W A E G U BN, or "" (reported as "(none)")
   std::string unit;   // mac_array | vector_unit | norm_unit
-  std::uint64_t runs = 1;  // kernel runs the row sums ("kernels"; 1 when absent)
-  std::uint64_t cycles = 0;
+  std::uint64_t runs = 1;    // kernel runs the row sums ("kernels"; 1 when absent)
+  std::uint64_t cycles = 0;  // its share of the wall clock ("attributed_cycles"; "cycles" when absent)
   hw::ActionCounts actions;
 };
 

@@ -44,6 +44,8 @@ int run_compare(const Args& args) {
       ("tech", po::value<std::string>(), "technology table for every design: a node name (45nm, ...) or a table file (.json); default: each hardware's technology")
       ("vary", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH: re-evaluate the ratios with one table entry at LOW and at HIGH (repeatable)")
       ("low-leakage-factor", po::value<std::string>()->default_value("0.01"), "sram.leakage_factor of the low-leakage SRAM variant")
+      ("ideal-memory", "simulate every design with ideal memory only (buffers larger than any tensor, unlimited DRAM "
+                       "bandwidth, no latency); by default the ideal-memory ratios are shown beside the headline")
       ("out", po::value<std::string>(), "output directory (default: compare-<network>)")
       ("no-progress", "no progress line on stderr");
   const ParsedOptions p = parse_options(args, opts, {"workload"},
@@ -64,6 +66,7 @@ int run_compare(const Args& args) {
     for (const std::string& s : v["vary"].as<std::vector<std::string>>()) o.variations.push_back(cost::parse_variation_range(s));
   o.low_leakage_factor = parse_factor(v["low-leakage-factor"].as<std::string>());
   o.progress = !v.count("no-progress");
+  o.ideal_memory = v.count("ideal-memory") > 0;
 
   const auto t0 = std::chrono::steady_clock::now();
   compare::PreparedCompare prepared = compare::prepare_compare(o, {&hw_preset_file, &tech_table_file});
@@ -81,8 +84,12 @@ int run_compare(const Args& args) {
 
   util::throw_if_interrupted();
   std::vector<util::OutputFile> set;
-  for (std::size_t i = 0; i < prepared.input.designs.size(); ++i)
-    set.push_back({prepared.input.designs[i].key + "/stats.json", portable_paths(prepared.stats_text[i])});
+  for (std::size_t i = 0; i < prepared.input.designs.size(); ++i) {
+    const std::string& key = prepared.input.designs[i].key;
+    set.push_back({key + "/stats.json", portable_paths(prepared.stats_text[i])});
+    if (!prepared.ideal_stats_text[i].empty())
+      set.push_back({key + "/ideal-memory/stats.json", portable_paths(prepared.ideal_stats_text[i])});
+  }
   for (const reports::ReportFile& f : files) set.push_back({f.name, portable_paths(f.contents)});
   put_marker_last(set, "compare.json");
   out_folder.commit(set);

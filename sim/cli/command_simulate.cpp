@@ -50,7 +50,10 @@ int run_simulate(const Args& args) {
       ("max-memory", po::value<std::string>(), "refuse exact runs needing more DRAM model memory than this (e.g. 8G; default half of RAM)")
       ("scalesim-cfg", po::value<std::string>(), "SCALE-Sim configuration file (instead of a workload)")
       ("topology", po::value<std::string>(), "SCALE-Sim topology CSV (with --scalesim-cfg)")
-      ("ideal-memory", "SCALE-Sim inputs: buffers as large as needed, unlimited bandwidth (SCALE-Sim's no-stall compute cycles)")
+      ("topology-format", po::value<std::string>(), "conv (SCALE-Sim's layer rows) or gemm (its M, N, K rows, as its -i gemm); "
+                                                   "default: from the header")
+      ("ideal-memory", "buffers larger than any tensor (each GEMM one tile), unlimited DRAM bandwidth, no latency: "
+                       "how the design would run if memory cost nothing (SCALE-Sim inputs: its no-stall compute cycles)")
       ("no-progress", "no progress line on stderr");
   const ParsedOptions p = parse_options(args, opts, {"workload?"},
                                         "usage: qtsim simulate WORKLOAD.json --hw HW.json --out DIR [options]\n"
@@ -59,6 +62,9 @@ int run_simulate(const Args& args) {
   if (p.help) return 0;
   const auto& v = p.values;
   if (!v.count("out")) throw input::InputError(input::Diagnostic{"command line", "--out", "an output directory", "nothing", ""});
+  if (v.count("topology-format") && !v.count("scalesim-cfg"))
+    throw input::InputError(input::Diagnostic{"command line", "--topology-format", "--scalesim-cfg and --topology with it",
+                                              "--topology-format alone", ""});
   if (v.count("scalesim-cfg") || v.count("topology")) {
     if (!v.count("scalesim-cfg"))
       throw input::InputError(input::Diagnostic{"command line", "--scalesim-cfg", "a SCALE-Sim .cfg with --topology",
@@ -70,10 +76,17 @@ int run_simulate(const Args& args) {
     if (v.count("topology")) so.topology_path = v["topology"].as<std::string>();
     so.out_dir = v["out"].as<std::string>();
     so.ideal_memory = v.count("ideal-memory") > 0;
+    if (v.count("topology-format")) {
+      const std::string f = v["topology-format"].as<std::string>();
+      if (f != "conv" && f != "gemm")
+        throw input::InputError(input::Diagnostic{"command line", "--topology-format", "conv or gemm", "\"" + f + "\"", ""});
+      so.topology_format = f == "gemm" ? scalesim::TopologyFormat::gemm : scalesim::TopologyFormat::conv;
+    }
     so.previous_run_files = files_of_any_run();
     return scalesim::run_scalesim(so, std::cout);
   }
   HwRunSetup setup = prepare_hw_run(v, "simulate");
+  if (v.count("ideal-memory")) setup.config = hw::with_ideal_memory(setup.config);
   util::OutputFolder out_folder(v["out"].as<std::string>(), "--out", files_of_any_run());
   load_run_data(setup);
   hwsim::RunStats stats(setup.config);
@@ -102,9 +115,10 @@ int run_simulate(const Args& args) {
     return 128 + end.interrupted_by;
   }
   const hwsim::Totals t = stats.total();
-  std::cout << fmt::format("simulated {} step(s) of {} ({}) on {} in {} mode: {} cycles ({:.3f} ms at {} MHz), "
+  std::cout << fmt::format("simulated {} step(s) of {} ({}) on {}{} in {} mode: {} cycles ({:.3f} ms at {} MHz), "
                            "{} stall cycles, array utilization {:.1f}%\n",
                            setup.session.steps, setup.workload.name, setup.workload.scheme.name, setup.config.name,
+                           setup.config.ideal_memory ? " with ideal memory" : "",
                            setup.session.mode == hw::ExecMode::exact ? "exact" : "timing", t.cycles,
                            static_cast<double>(t.cycles) * setup.config.cycle_ns() * 1e-6, setup.config.clock_mhz,
                            t.stall_cycles(), 100.0 * stats.array_utilization(t));

@@ -1,4 +1,6 @@
 // qtsim validate WORKLOAD --hw HW --steps N: the hardware against the reference, tensor by tensor.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <iostream>
 #include <optional>
@@ -103,6 +105,9 @@ int run_validate(const Args& args) {
   Digest digest;
   std::cout << fmt::format("validating {} ({}) on {}: {} step(s) of batch {}\n", w.name, w.scheme.name, setup.config.name,
                            setup.session.steps, w.training.batch_size);
+  if (w.scheme.is_float())
+    std::cout << "FP32 scheme: every step starts from the reference's parameters and optimizer state; floats are compared "
+                 "within the tolerance (the hardware sums in its dataflow's order)\n";
   int stopped_by = 0;  // a signal seen before the reference's step: the hardware's step is not compared
   const hwsim::RunEnd end = hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
     if ((stopped_by = util::interrupt_signal()) != 0) return false;
@@ -110,7 +115,11 @@ int run_validate(const Args& args) {
     ref_tensors.clear();
     reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
     const auto rows = hwsim::compare_step(ref_tensors, hw_tensors, tol);
-    for (const auto& t : hw_tensors.all()) digest.add(t);
+    // By name: the digest says which values the hardware computed, not in which order the program recorded them.
+    std::vector<const hwsim::CapturedTensor*> by_name;
+    for (const auto& t : hw_tensors.all()) by_name.push_back(&t);
+    std::sort(by_name.begin(), by_name.end(), [](const auto* a, const auto* b) { return a->name < b->name; });
+    for (const auto* t : by_name) digest.add(*t);
     hw_tensors.clear();
     std::size_t exact = 0, identical = 0, close = 0, bad = 0;
     nlohmann::ordered_json step_rows = nlohmann::ordered_json::array();
@@ -139,7 +148,7 @@ int run_validate(const Args& args) {
         break;
       }
     return !failed;
-  });
+  }, w.scheme.is_float() ? &reference : nullptr);
   const int interrupted_by = end.interrupted_by ? end.interrupted_by : stopped_by;
   if (interrupted_by && report.empty()) {
     std::cerr << "interrupted before the first step was compared: nothing written\n";

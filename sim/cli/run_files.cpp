@@ -8,7 +8,8 @@ const std::vector<std::string>& files_of_any_run() {
   static const std::vector<std::string> names = [] {
     const std::vector<std::string> written{
         // simulate (a workload; SCALE-Sim inputs)
-        "stats.json", "ops.csv", "layers.csv", "phases.csv", "steps.csv", "COMPUTE_REPORT.csv", "QTSIM_LAYER_REPORT.csv",
+        "stats.json", "ops.csv", "layers.csv", "phases.csv", "mappings.csv", "steps.csv", "COMPUTE_REPORT.csv",
+        "QTSIM_LAYER_REPORT.csv",
         // report
         "report.json", "report-layers.csv", "report-units.csv", "report.md", "report.html",
         // validate
@@ -16,10 +17,13 @@ const std::vector<std::string>& files_of_any_run() {
         // train (steps.csv above) and its dumps
         "train_log.json", "checkpoint/checkpoint.bin", "checkpoint/checkpoint.json", "index.json", "step_*.bin",
         // compare
-        "compare.json", "compare.md", "compare.html", "baseline/stats.json", "candidate/stats.json", "iso-area/stats.json",
-        "wageubn/stats.json", "dfp/stats.json"};
+        "compare.json", "compare.md", "compare.html"};
     std::vector<std::string> all = written;
-    for (const std::string& n : written) all.push_back(n + ".tmp.*");
+    for (const char* design : {"baseline", "candidate", "iso-area", "wageubn", "dfp"}) {
+      all.push_back(std::string(design) + "/stats.json");
+      all.push_back(std::string(design) + "/ideal-memory/stats.json");
+    }
+    for (std::size_t i = 0, n = all.size(); i < n; ++i) all.push_back(all[i] + ".tmp.*");
     return all;
   }();
   return names;

@@ -8,6 +8,7 @@
 
 #include "models/hw/accelerator.hpp"
 #include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "models/ref/model.hpp"
 #include "sim/hwsim/step_feed.hpp"
 #include "sim/hwsim/vcd_trace.hpp"
@@ -88,7 +89,8 @@ class JobRunner {
     acc_ = std::make_unique<hw::Accelerator>(index == 0 ? "accelerator" : ("accelerator_" + std::to_string(index)).c_str(),
                                              *job.config, job.options.mode, plan_.dram_bytes);
     acc_->regs() = plan_.regs;
-    if (job.data) feed_ = std::make_unique<StepFeed>(*job.workload, *job.data);
+    // Both modes follow the workload's schedule (hyper-parameters reach the update kernels in timing mode too).
+    feed_ = job.data ? std::make_unique<StepFeed>(*job.workload, *job.data) : std::make_unique<StepFeed>(*job.workload);
     acc_->on_start([this](hw::Accelerator& a) { host_program(a); });
   }
   hw::Accelerator& accelerator() { return *acc_; }
@@ -107,6 +109,7 @@ class JobRunner {
         util::throw_if_interrupted();
         a.regs().v.resize(plan_.persistent_regs);
         a.events() = {};
+        if (exact && job_.resync && s > 0) plan_.store->load(*job_.resync, a.dram(), a.regs(), static_cast<int>(s & 1));
         lower::StepInputs in;
         in.model = plan_.model.get();
         in.params = plan_.store.get();
@@ -114,7 +117,7 @@ class JobRunner {
         in.step = static_cast<std::uint32_t>(s);
         in.seed = w.training.seed;
         in.batch = w.training.batch_size;
-        if (feed_) in.hyper = feed_->hyper(s);
+        in.hyper = feed_->hyper(s);
         in.hyper.step = static_cast<std::uint32_t>(s);
         const lower::StepProgram program = lower::lower_step(in, plan_.alloc, a.regs());
         if (exact) {
@@ -124,16 +127,27 @@ class JobRunner {
         }
         const std::uint64_t start = a.now_cycles();
         std::vector<hw::KernelStats> step_stats;
+        std::vector<MappingRecord> step_mappings;
         const bool complete = a.execute(
-            program.kernels, [&](const hw::Kernel&, const hw::KernelStats& k) { step_stats.push_back(k); },
+            program.kernels,
+            [&](const hw::Kernel& k, const hw::KernelStats& ks) {
+              step_stats.push_back(ks);
+              // The mappings are the same every step (the mapper is deterministic): recorded once.
+              if (const auto* g = dynamic_cast<const hw::GemmKernel*>(&k); g && s == 0)
+                step_mappings.push_back({ks.label.layer, ks.label.phase, g->geometry().dims(), g->mapped(), g->traffic(),
+                                         ks.busy_cycles - g->output_stage_cycles(), g->output_stage_cycles(), ks.cycles,
+                                         g->output_note().empty() ? "to DRAM" : g->output_note()});
+            },
             [] { return util::interrupted(); });
         // An interrupted step is dropped whole: statistics hold completed steps only.
         if (!complete) throw util::Interrupted{util::interrupt_signal()};
-        if (job_.stats)
-          for (const hw::KernelStats& k : step_stats) job_.stats->add(s, k);
         StepOutcome o;
         o.step = s;
         o.cycles = a.now_cycles() - start;
+        if (job_.stats) {
+          job_.stats->add_step(s, step_stats, o.cycles);
+          for (const MappingRecord& m : step_mappings) job_.stats->add_mapping(m);
+        }
         o.events = a.events();
         if (exact) {
           o.loss = std::bit_cast<double>(a.regs()[program.loss_reg]);
@@ -186,7 +200,8 @@ RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
 }
 
 RunEnd run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
-                       const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done) {
+                       const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done,
+                       ref::Model* resync) {
   HardwareJob job;
   job.workload = &w;
   job.config = &config;
@@ -195,6 +210,7 @@ RunEnd run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, 
   job.stats = &stats;
   job.sink = sink;
   job.done = done;
+  job.resync = resync;
   return run_jobs({job});
 }
 

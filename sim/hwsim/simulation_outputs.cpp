@@ -56,6 +56,8 @@ ordered_json stats_document(const SimulationOutputs& o) {
   doc["hardware"] = o.hw_document;
   doc["hardware"]["name"] = o.config.name;
   doc["mode"] = exact_mode(o) ? "exact" : "timing";
+  // The hardware document is the design as given; ideal memory changes only how the run was timed.
+  doc["ideal_memory"] = o.config.ideal_memory;
   doc["steps"] = o.session.steps;
   doc["steps_completed"] = o.steps.size();
   if (o.interrupted_by)
@@ -95,6 +97,7 @@ std::vector<util::OutputFile> simulation_files(const SimulationOutputs& o) {
   return {{"ops.csv", o.stats.ops_csv()},
           {"layers.csv", o.stats.layers_csv()},
           {"phases.csv", o.stats.phases_csv()},
+          {"mappings.csv", o.stats.mappings_csv()},
           {"steps.csv", steps_csv(o)},
           {"stats.json", stats_document(o).dump(1) + "\n"}};
 }

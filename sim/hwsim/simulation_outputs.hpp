@@ -1,7 +1,7 @@
 #pragma once
 // The files `qtsim simulate` writes (docs/HARDWARE.md "Outputs"): stats.json
 // with every figure plus the workload, scheme and hardware used, and ops.csv,
-// layers.csv, phases.csv, steps.csv. stats.json is a summary whose size does
+// layers.csv, phases.csv, mappings.csv, steps.csv. stats.json is a summary whose size does
 // not grow with the step count (per-kernel rows summed over the steps); the
 // per-step and per-kernel-run detail is in steps.csv and ops.csv. Data files
 // contain nothing that depends on the time or the machine.

@@ -65,7 +65,8 @@ void OutputFolder::remove_previous_except(const std::vector<std::string>& keep) 
     }
     ec.clear();
   }
-  for (const fs::path& s : subfolders) fs::remove(s, ec);  // only if empty
+  // Deepest first ("baseline/ideal-memory" before "baseline"); only if empty.
+  for (auto it = subfolders.rbegin(); it != subfolders.rend(); ++it) fs::remove(*it, ec);
 }
 
 void OutputFolder::commit(const std::vector<OutputFile>& files, std::vector<StagedFile>* staged) {

@@ -24,9 +24,9 @@ namespace {
 constexpr const char* kTrainIntDump = "6a2914d089b0947b";
 constexpr const char* kTrainIntCheckpoint = "18a81b2051e84301";
 constexpr const char* kTrainFloatDump = "67fedf9e258670b4";
-constexpr const char* kSimulateOutputs = "7cedbca5ea91539b";  // stats.json version 2 and steps.csv (issue 14)
-constexpr const char* kReportOutputs = "480c7053339a090f";
-constexpr const char* kValidateTensors = "843a96c978d308f4";
+constexpr const char* kSimulateOutputs = "47564e23d9478ed2";
+constexpr const char* kReportOutputs = "1dbb69384393865b";
+constexpr const char* kValidateTensors = "6827418fabdcf4c6";
 
 void expect_digest(const std::filesystem::path& dir, const std::string& golden, const std::string& what) {
   const std::string got = dir_digest(dir);
