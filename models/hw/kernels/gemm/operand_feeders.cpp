@@ -109,7 +109,8 @@ T input_tap(const ConvShape& s, ImageBox& img, const Reader& rd, std::int64_t n,
             std::int64_t w_base, std::int64_t r, std::int64_t t) {
   const std::int64_t h = h_base + r, w = w_base + t;
   if (h < 0 || h >= s.h || w < 0 || w >= s.w) return T{};
-  return static_cast<T>(rd(in_box(img.of(n), img.base, n, c, h, w)));
+  const Box& b = img.of(n);  // before reading img.base, which it updates
+  return static_cast<T>(rd(in_box(b, img.base, n, c, h, w)));
 }
 
 template <typename T, typename Reader>
