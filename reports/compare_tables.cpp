@@ -203,9 +203,10 @@ TextTable sensitivity_table(const Comparison& c) {
 std::vector<std::string> definition_lines(const Comparison& c) {
   std::vector<std::string> out;
   out.push_back(ratio_convention());
-  out.push_back("Energy = action counts x table figures + leakage power x latency; latency = the step's kernel cycles at "
-                "the clock (kernels run one after another); average power = energy / latency; area = instantiated units "
-                "x (1 + area_overhead_fraction). One training step, timing mode.");
+  out.push_back("Energy = action counts x table figures + leakage power x latency; latency = the step's wall-clock cycles "
+                "at the clock (the MAC array's kernels overlap the vector and normalization units'; a kernel's share is its "
+                "attributed cycles); average power = energy / latency; area = instantiated units x (1 + "
+                "area_overhead_fraction). One training step, timing mode.");
   for (NormScope s : norm_scopes()) out.push_back("Normalization stage, " + scope_title(s) + ": " + scope_definition(s) + ".");
   out.push_back("A stage's energy is the dynamic energy of its kernels (normalization-unit arithmetic and those kernels' "
                 "SRAM, DRAM and DMA traffic) plus the whole chip's leakage over their cycles; 'power' divides that by "

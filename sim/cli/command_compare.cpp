@@ -2,6 +2,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -69,9 +70,12 @@ int run_compare(const Args& args) {
   o.ideal_memory = v.count("ideal-memory") > 0;
 
   const auto t0 = std::chrono::steady_clock::now();
+  // A given --out is checked and locked before any work; the default one names the network.
+  std::optional<util::OutputFolder> out_folder;
+  if (v.count("out")) out_folder.emplace(v["out"].as<std::string>(), "--out", files_of_any_run());
   compare::PreparedCompare prepared = compare::prepare_compare(o, {&hw_preset_file, &tech_table_file});
   const fs::path out = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path("compare-" + prepared.input.workload_name);
-  util::OutputFolder out_folder(out, "--out", files_of_any_run());
+  if (!out_folder) out_folder.emplace(out, "--out", files_of_any_run());
   const auto t1 = std::chrono::steady_clock::now();
   if (const int signal = compare::simulate_designs(prepared, o.progress)) {
     std::cerr << "interrupted before every design completed its step: nothing written\n";
@@ -92,7 +96,7 @@ int run_compare(const Args& args) {
   }
   for (const reports::ReportFile& f : files) set.push_back({f.name, portable_paths(f.contents)});
   put_marker_last(set, "compare.json");
-  out_folder.commit(set);
+  out_folder->commit(set);
   const auto t3 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   std::cout << headline << "\n";

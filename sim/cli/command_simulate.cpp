@@ -85,9 +85,10 @@ int run_simulate(const Args& args) {
     so.previous_run_files = files_of_any_run();
     return scalesim::run_scalesim(so, std::cout);
   }
+  // Checked and locked before any work (lowering a large network's step takes seconds).
+  util::OutputFolder out_folder(v["out"].as<std::string>(), "--out", files_of_any_run());
   HwRunSetup setup = prepare_hw_run(v, "simulate");
   if (v.count("ideal-memory")) setup.config = hw::with_ideal_memory(setup.config);
-  util::OutputFolder out_folder(v["out"].as<std::string>(), "--out", files_of_any_run());
   load_run_data(setup);
   hwsim::RunStats stats(setup.config);
   std::vector<hwsim::StepOutcome> steps;

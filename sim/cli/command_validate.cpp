@@ -90,9 +90,9 @@ int run_validate(const Args& args) {
     if (!(tol.rtol >= 0.0 && tol.rtol < 1.0))
       throw input::InputError(input::Diagnostic{"command line", "--rtol", "a number in [0, 1)", fmt::format("{}", tol.rtol), ""});
   }
-  HwRunSetup setup = prepare_hw_run(v, "validate");
-  std::optional<util::OutputFolder> out_folder;
+  std::optional<util::OutputFolder> out_folder;  // checked and locked before any work
   if (v.count("out")) out_folder.emplace(v["out"].as<std::string>(), "--out", files_of_any_run());
+  HwRunSetup setup = prepare_hw_run(v, "validate");
   load_run_data(setup);
   const bool quiet = v.count("quiet") > 0;
   const workload::Workload& w = setup.workload;

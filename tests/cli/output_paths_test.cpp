@@ -117,7 +117,7 @@ TEST(OutputPaths, ANewRunRemovesTheFilesAnEarlierRunLeft) {
   const RunResult again = run_qtsim(timing_run("out", "2"), dir.path);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(files_under(dir / "out"),
-            (std::vector<std::string>{"layers.csv", "notes.txt", "ops.csv", "phases.csv", "stats.json", "steps.csv"}))
+            (std::vector<std::string>{"layers.csv", "mappings.csv", "notes.txt", "ops.csv", "phases.csv", "stats.json", "steps.csv"}))
       << "the report of the earlier run's statistics must go";
 }
 

@@ -149,6 +149,21 @@ std::int64_t input_rows_bound(const ConvShape& s, std::int64_t t) {
   return std::min(rows * s.stride + images * halo, images * s.h);
 }
 
+// The input x's boxes for output pixels `pixels` (n, p, q) and the channels
+// that (c, r, s) indices `taps_of` span: per run of images, the input rows the
+// output rows read.
+BoxSet input_boxes(const ConvShape& s, IndexRange pixels, IndexRange taps_of) {
+  BoxSet set;
+  std::int64_t c0 = 0, nc = 0;
+  channel_span(taps_of, s.r * s.s, c0, nc);
+  for (const ImageRun& run : image_runs(pixels, s.p(), s.q())) {
+    std::int64_t h0 = 0, nh = 0;
+    input_rows(s, run.row_lo, run.row_hi, h0, nh);
+    set.boxes.push_back({run.n0, run.nn, c0, nc, h0, nh, 0, s.w});
+  }
+  return set;
+}
+
 }  // namespace
 
 GemmGeometry::GemmGeometry(ConvPass pass, const ConvShape& shape) : pass_(pass), shape_(shape), dims_(gemm_dims(pass, shape)) {}
@@ -159,14 +174,7 @@ BoxSet GemmGeometry::a_boxes(const GemmTile& t) const {
   BoxSet set;
   std::int64_t c0 = 0, nc = 0;
   switch (pass_) {
-    case ConvPass::forward:  // x[n][c][h][w]
-      channel_span(t.k, taps, c0, nc);
-      for (const ImageRun& run : image_runs(t.m, s.p(), s.q())) {
-        std::int64_t h0 = 0, nh = 0;
-        input_rows(s, run.row_lo, run.row_hi, h0, nh);
-        set.boxes.push_back({run.n0, run.nn, c0, nc, h0, nh, 0, s.w});
-      }
-      break;
+    case ConvPass::forward: return input_boxes(s, t.m, t.k);  // x[n][c][h][w]
     case ConvPass::backward_data:  // dy[n][k][p][q]
       channel_span(t.k, taps, c0, nc);
       for (const ImageRun& run : image_runs(t.m, s.h, s.w)) {
@@ -197,14 +205,7 @@ BoxSet GemmGeometry::b_boxes(const GemmTile& t) const {
       channel_span(t.k, taps, c0, nc);
       set.boxes.push_back({c0, nc, t.n.lo, t.n.size(), 0, s.r, 0, s.s});
       break;
-    case ConvPass::backward_weights:  // x[n][c][h][w]: reduction (n, p, q), columns (c, r, s)
-      channel_span(t.n, taps, c0, nc);
-      for (const ImageRun& run : image_runs(t.k, s.p(), s.q())) {
-        std::int64_t h0 = 0, nh = 0;
-        input_rows(s, run.row_lo, run.row_hi, h0, nh);
-        set.boxes.push_back({run.n0, run.nn, c0, nc, h0, nh, 0, s.w});
-      }
-      break;
+    case ConvPass::backward_weights: return input_boxes(s, t.k, t.n);  // x: reduction (n, p, q), columns (c, r, s)
   }
   return set;
 }

@@ -302,12 +302,7 @@ void GemmKernel::output_stage_compute(KernelEnv& env) {
             if (qflags) qflags[at] = flag ? 1 : 0;
           }
   }
-  stats.shift = plan.shift;
-  stats.discarded_exp = plan.discarded_exp;
-  ref::QuantStats& path = env.events->paths[label().path];
-  path.add(stats);
-  path.shift = stats.shift;
-  path.discarded_exp = stats.discarded_exp;
+  record_quantization(*env.events, label().path, stats, plan);
 }
 
 void GemmKernel::compute(const TilePlace& place, const Resident& ra, const Resident& rb, int out_slot, KernelEnv& env) {

@@ -102,6 +102,17 @@ struct ImageBox {
   }
 };
 
+// x at output pixel (n, p, q)'s window position (r, t) of channel c, or the
+// padding zero (h_base, w_base: the window's top-left corner in x).
+template <typename T, typename Reader>
+T input_tap(const ConvShape& s, ImageBox& img, const Reader& rd, std::int64_t n, std::int64_t c, std::int64_t h_base,
+            std::int64_t w_base, std::int64_t r, std::int64_t t) {
+  const std::int64_t h = h_base + r, w = w_base + t;
+  if (h < 0 || h >= s.h || w < 0 || w >= s.w) return T{};
+  const Box& b = img.of(n);  // before reading img.base, which it updates
+  return static_cast<T>(rd(in_box(b, img.base, n, c, h, w)));
+}
+
 template <typename T, typename Reader>
 void fill_a(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const Reader& rd, T* out) {
   const ConvShape& s = g.shape();
@@ -111,14 +122,10 @@ void fill_a(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const
     case ConvPass::forward: {  // a[(n, p, q)][(c, r, s)] = x[n][c][p*stride + r - pad][q*stride + s - pad]
       Cursor m(t.m.lo, P, Q);
       for (std::int64_t i = 0; i < t.m.size(); ++i, m.next()) {
-        const Box& b = img.of(m.a);
         const std::int64_t h_base = m.b * s.stride - s.pad, w_base = m.c * s.stride - s.pad;
         T* row = out + i * tk;
         Cursor k(t.k.lo, s.r, s.s);
-        for (std::int64_t kk = 0; kk < tk; ++kk, k.next()) {
-          const std::int64_t h = h_base + k.b, w = w_base + k.c;
-          row[kk] = h >= 0 && h < s.h && w >= 0 && w < s.w ? static_cast<T>(rd(in_box(b, img.base, m.a, k.a, h, w))) : T{};
-        }
+        for (std::int64_t kk = 0; kk < tk; ++kk, k.next()) row[kk] = input_tap<T>(s, img, rd, m.a, k.a, h_base, w_base, k.b, k.c);
       }
       break;
     }
@@ -174,14 +181,10 @@ void fill_b(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const
     case ConvPass::backward_weights: {  // b[(n, p, q)][(c, r, s)] = x[n][c][p*stride + r - pad][q*stride + s - pad]
       Cursor k(t.k.lo, P, Q);
       for (std::int64_t kk = 0; kk < t.k.size(); ++kk, k.next()) {
-        const Box& b = img.of(k.a);
         const std::int64_t h_base = k.b * s.stride - s.pad, w_base = k.c * s.stride - s.pad;
         T* row = out + kk * tn;
         Cursor n(t.n.lo, s.r, s.s);
-        for (std::int64_t j = 0; j < tn; ++j, n.next()) {
-          const std::int64_t h = h_base + n.b, w = w_base + n.c;
-          row[j] = h >= 0 && h < s.h && w >= 0 && w < s.w ? static_cast<T>(rd(in_box(b, img.base, k.a, n.a, h, w))) : T{};
-        }
+        for (std::int64_t j = 0; j < tn; ++j, n.next()) row[j] = input_tap<T>(s, img, rd, k.a, n.a, h_base, w_base, n.b, n.c);
       }
       break;
     }

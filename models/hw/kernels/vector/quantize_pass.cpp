@@ -82,12 +82,16 @@ void QuantizePassKernel::finish(KernelEnv& env) {
     (*env.regs)[target_.max_reg] = static_cast<std::int64_t>(max_);
     return;
   }
-  stats_.shift = plan_.shift;
-  stats_.discarded_exp = plan_.discarded_exp;
-  ref::QuantStats& path = env.events->paths[label().path];
-  path.add(stats_);
-  path.shift = stats_.shift;
-  path.discarded_exp = stats_.discarded_exp;
+  record_quantization(*env.events, label().path, stats_, plan_);
+}
+
+void record_quantization(NumericEvents& events, const std::string& path, ref::QuantStats stats, const RequantPlan& plan) {
+  stats.shift = plan.shift;
+  stats.discarded_exp = plan.discarded_exp;
+  ref::QuantStats& p = events.paths[path];
+  p.add(stats);
+  p.shift = stats.shift;
+  p.discarded_exp = stats.discarded_exp;
 }
 
 void QuantizePassKernel::cost(const Chunk& chunk, Tile& tile) const {

@@ -40,6 +40,10 @@ struct QuantizeTarget {
   int max_reg = -1;               // max|wide| (written by pass 1 or by the MAC array)
 };
 
+// Adds one quantization of a tensor (its element and saturation counts, the
+// shift the plan chose) to the data path's numeric events.
+void record_quantization(NumericEvents& events, const std::string& path, ref::QuantStats stats, const RequantPlan& plan);
+
 class QuantizePassKernel : public StreamKernel {
  public:
   // `inputs` are the operation's operands; the output is appended in pass 2.
