@@ -18,6 +18,10 @@ std::string compare_html(const Comparison& c) {
   page.section("headline", "Headline");
   page.raw(to_html(headline_table(c, c.base, "Tables as given")));
   page.raw(to_html(headline_table(c, c.low_leakage, low)));
+  if (c.ideal)
+    page.raw(to_html(memory_table(c, "With ideal memory: the same designs with buffers larger than any tensor, unlimited "
+                                     "DRAM bandwidth and no latency (memory's share = the part of the latency ideal memory "
+                                     "removes)")));
   page.figure(render_svg(compare_energy_chart(c)), "Energy of one training step per design, split by unit.");
   page.figure(render_svg(compare_power_chart(c)), "Average power per design, split by unit (tables as given).");
   page.figure(render_svg(compare_latency_chart(c)), "Latency of one training step per design, split by phase.");

@@ -111,13 +111,18 @@ ordered_json compare_json(const Comparison& c) {
                        {"scheme", d.scheme},
                        {"technology_table", tk != in.design_table.end() ? tk->second : ""},
                        {"hardware", d.hardware},
-                       {"stats", d.key + "/stats.json"}});
+                       {"stats", d.key + "/stats.json"},
+                       {"ideal_memory_stats", d.ideal_stats.is_null() ? ordered_json() : ordered_json(d.key + "/ideal-memory/stats.json")}});
   }
   j["designs"] = designs;
   j["iso_area"] = in.iso_area;
   j["notes"] = in.notes;
   j["results"] = evaluation_json(c, c.base);
   j["low_leakage_sram"] = {{"sram.leakage_factor", in.low_leakage_factor}, {"results", evaluation_json(c, c.low_leakage)}};
+  if (c.ideal)
+    j["ideal_memory"] = {{"what", "every design simulated again with buffers larger than any tensor, unlimited DRAM "
+                                  "bandwidth and no latency (area and leakage power are the designs' own)"},
+                         {"results", evaluation_json(c, *c.ideal)}};
   ordered_json drivers = ordered_json::array();
   for (const RatioDrivers& d : c.drivers) {
     ordered_json se = ordered_json::object(), sp = ordered_json::object();

@@ -13,6 +13,11 @@ std::string low_caption(const Comparison& c) {
   return fmt::format("low-leakage SRAM (sram.leakage_factor = {:g}), same simulations", c.input.low_leakage_factor);
 }
 
+std::string ideal_memory_sentence() {
+  return "the same simulations with buffers larger than any tensor, unlimited DRAM bandwidth and no latency; "
+         "'memory's share' is the part of the latency that ideal memory removes";
+}
+
 const RatioDrivers* candidate_drivers(const Comparison& c) {
   return c.drivers.empty() ? nullptr : &c.drivers.front();
 }
@@ -28,6 +33,8 @@ std::string compare_markdown(const Comparison& c) {
   s += "## Designs\n\n" + to_markdown(designs_table(c)) + "\n";
   s += "## Headline\n\n### Tables as given\n\n" + to_markdown(headline_table(c, c.base, "")) + "\n";
   s += "### " + low_caption(c) + "\n\n" + to_markdown(headline_table(c, c.low_leakage, "")) + "\n";
+  if (c.ideal)
+    s += "### With ideal memory\n\n" + ideal_memory_sentence() + "\n\n" + to_markdown(memory_table(c, "")) + "\n";
   s += "## Normalization stage\n\n### Ratios, tables as given\n\n" + to_markdown(norm_ratio_table(c, c.base, "")) + "\n";
   s += "### Ratios, " + low_caption(c) + "\n\n" + to_markdown(norm_ratio_table(c, c.low_leakage, "")) + "\n";
   s += "### Figures (tables as given)\n\n" + to_markdown(norm_figures_table(c)) + "\n";
@@ -56,6 +63,7 @@ std::string compare_headline_text(const Comparison& c) {
   std::string s = fmt::format("qtsim compare {}: {}\n\n", c.input.workload_name, ratio_convention());
   s += to_text(headline_table(c, c.base, "Whole training step (tables as given):")) + "\n";
   s += to_text(headline_table(c, c.low_leakage, "Whole training step, " + low_caption(c) + ":")) + "\n";
+  if (c.ideal) s += to_text(memory_table(c, "Whole training step with ideal memory (" + ideal_memory_sentence() + "):")) + "\n";
   s += to_text(norm_ratio_table(c, c.base, "Normalization stage, baseline / design (tables as given):")) + "\n";
   s += to_text(norm_ratio_table(c, c.low_leakage, "Normalization stage, " + low_caption(c) + ":")) + "\n";
   s += "What drives the candidate's ratios:\n";

@@ -47,13 +47,14 @@ StageRatios Evaluation::stage_ratios(const std::string& key, NormScope s) const 
           ratio(b.unit_power_mw, d.unit_power_mw), ratio(b.area_um2, d.area_um2)};
 }
 
-Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::TechTable>& tables) {
+Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::TechTable>& tables, bool ideal_memory) {
   Evaluation e;
   for (const CompareDesign& d : in.designs) {
     const cost::TechTable& t = table_for(in, tables, d.key);
-    const std::string file = d.key + "/stats.json";
-    const std::vector<cost::KernelRecord> kernels = cost::kernels_from_stats(d.stats, file);
-    DesignCost c{d.key, cost::estimate(kernels, d.config, t), performance_from_stats(d.stats, d.config, file), {}};
+    const std::string file = d.key + (ideal_memory ? "/ideal-memory/stats.json" : "/stats.json");
+    const nlohmann::json& stats = ideal_memory ? d.ideal_stats : d.stats;
+    const std::vector<cost::KernelRecord> kernels = cost::kernels_from_stats(stats, file);
+    DesignCost c{d.key, cost::estimate(kernels, d.config, t), performance_from_stats(stats, d.config, file), {}};
     for (NormScope s : norm_scopes()) c.stages[s] = stage_cost(kernels, s, d.config, t);
     e.designs.push_back(std::move(c));
   }
@@ -86,13 +87,17 @@ RatioDrivers drivers_for(const Evaluation& e, const std::string& key, std::size_
     r.stage_power[s] = ratio_drivers(per_second(bs.energy_by_figure_pj, bs.seconds),
                                      per_second(ds.energy_by_figure_pj, ds.seconds), DriverQuantity::energy, count);
   }
-  // Latency: busy cycles by unit and the stalls, in seconds.
+  // Latency: each unit's share of the wall clock (its kernels' attributed
+  // cycles, which add up to the latency), split into busy and stalled in the
+  // proportion of its kernels' busy and elapsed cycles; in seconds.
   auto time_parts = [](const DesignCost& c) {
     std::vector<std::pair<std::string, double>> v;
     const double hz = c.performance.clock_mhz * 1e6;
     for (const PerfRow& u : c.performance.units) {
-      v.push_back({u.key + " busy", hz > 0 ? static_cast<double>(u.busy_cycles) / hz : 0.0});
-      v.push_back({u.key + " stalled", hz > 0 ? static_cast<double>(u.stall_cycles()) / hz : 0.0});
+      const double share = hz > 0 ? static_cast<double>(u.cycles) / hz : 0.0;
+      const double busy = u.elapsed_cycles ? share * static_cast<double>(u.busy_cycles) / static_cast<double>(u.elapsed_cycles) : 0.0;
+      v.push_back({u.key + " busy", busy});
+      v.push_back({u.key + " stalled", share - busy});
     }
     return v;
   };
@@ -137,8 +142,11 @@ double sensitivity_value(const Evaluation& e, const std::string& quantity) {
 
 Comparison compare(const CompareInput& in) {
   if (in.designs.empty()) throw std::logic_error("compare: no designs");
-  Comparison c{in, evaluate(in, in.tables), {}, {}, {}};
+  Comparison c{in, evaluate(in, in.tables), {}, {}, {}, {}};
   c.low_leakage = evaluate(in, varied_tables(in.tables, "sram.leakage_factor", in.low_leakage_factor));
+  bool all_ideal = true;
+  for (const CompareDesign& d : in.designs) all_ideal = all_ideal && !d.ideal_stats.is_null();
+  if (all_ideal) c.ideal = evaluate(in, in.tables, true);
   for (std::size_t i = 1; i < in.designs.size(); ++i) c.drivers.push_back(drivers_for(c.base, in.designs[i].key));
   const std::vector<std::string> qs = sensitivity_quantities(in);
   for (const cost::VariationRange& v : in.variations) {

@@ -10,6 +10,7 @@
 // Ratios are baseline / design: above 1 the design uses less energy, area or
 // power than the baseline, or is faster (latency).
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,7 @@ struct CompareDesign {
   nlohmann::json hardware;    // the checked hardware document
   hw::HwConfig config;
   nlohmann::json stats;       // its stats.json document (kernel rows in "ops")
+  nlohmann::json ideal_stats; // the same design run with ideal memory (null when not run)
 };
 
 struct CompareInput {
@@ -71,7 +73,8 @@ struct Evaluation {
 };
 
 // Costs every design under `tables` (the comparison's, or varied copies).
-Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::TechTable>& tables);
+// `ideal_memory`: from each design's ideal_stats instead of its stats.
+Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::TechTable>& tables, bool ideal_memory = false);
 
 // Copies of the tables with one path set to `value` in each (throws
 // input::InputError for a path a table does not have).
@@ -100,6 +103,7 @@ struct Comparison {
   const CompareInput& input;
   Evaluation base;                     // the tables as given
   Evaluation low_leakage;              // sram.leakage_factor = input.low_leakage_factor
+  std::optional<Evaluation> ideal;     // every design with ideal memory (when every design has ideal_stats)
   std::vector<RatioDrivers> drivers;   // every design but the baseline
   std::vector<SensitivityRow> sensitivity;
 };

@@ -74,6 +74,24 @@ TextTable headline_table(const Comparison& c, const Evaluation& e, const std::st
   return t;
 }
 
+TextTable memory_table(const Comparison& c, const std::string& caption) {
+  TextTable t;
+  t.caption = caption;
+  t.header = {"design", "latency", "with ideal memory", "memory's share", "speed-up", "with ideal memory", "energy ratio",
+              "with ideal memory", "power ratio", "with ideal memory"};
+  t.right = {false, true, true, true, true, true, true, true, true, true};
+  const Evaluation& ideal = *c.ideal;
+  for (std::size_t i = 0; i < c.base.designs.size(); ++i) {
+    const DesignCost& d = c.base.designs[i];
+    const DesignCost& di = ideal.design(d.key);
+    const RatioSet r = c.base.ratios(d.key), ri = ideal.ratios(d.key);
+    const double share = d.cost.seconds > 0 ? 1.0 - di.cost.seconds / d.cost.seconds : 0.0;
+    t.add({input_design(c, d.key).label, time_si(d.cost.seconds), time_si(di.cost.seconds), percent(share), times(r.latency),
+           times(ri.latency), times(r.energy), times(ri.energy), times(r.power), times(ri.power)});
+  }
+  return t;
+}
+
 TextTable norm_ratio_table(const Comparison& c, const Evaluation& e, const std::string& caption) {
   TextTable t;
   t.caption = caption;
@@ -185,9 +203,10 @@ TextTable sensitivity_table(const Comparison& c) {
 std::vector<std::string> definition_lines(const Comparison& c) {
   std::vector<std::string> out;
   out.push_back(ratio_convention());
-  out.push_back("Energy = action counts x table figures + leakage power x latency; latency = the step's kernel cycles at "
-                "the clock (kernels run one after another); average power = energy / latency; area = instantiated units "
-                "x (1 + area_overhead_fraction). One training step, timing mode.");
+  out.push_back("Energy = action counts x table figures + leakage power x latency; latency = the step's wall-clock cycles "
+                "at the clock (the MAC array's kernels overlap the vector and normalization units'; a kernel's share is its "
+                "attributed cycles); average power = energy / latency; area = instantiated units x (1 + "
+                "area_overhead_fraction). One training step, timing mode.");
   for (NormScope s : norm_scopes()) out.push_back("Normalization stage, " + scope_title(s) + ": " + scope_definition(s) + ".");
   out.push_back("A stage's energy is the dynamic energy of its kernels (normalization-unit arithmetic and those kernels' "
                 "SRAM, DRAM and DMA traffic) plus the whole chip's leakage over their cycles; 'power' divides that by "

@@ -76,12 +76,16 @@ RunPerformance performance_from_stats(const json& stats, const hw::HwConfig& con
       continue;
     }
     PerfRow k;
-    k.kernels = 1;
-    k.cycles = count_at(row, "cycles", pointer, true, diags);
+    k.kernels = row.contains("kernels") ? count_at(row, "kernels", pointer, false, diags) : 1;
+    k.elapsed_cycles = count_at(row, "cycles", pointer, true, diags);
+    k.cycles = row.contains("attributed_cycles") ? count_at(row, "attributed_cycles", pointer, true, diags) : k.elapsed_cycles;
     k.busy_cycles = count_at(row, "busy_cycles", pointer, true, diags);
-    if (k.busy_cycles > k.cycles)
-      diags.add(input::pointer_to_field(pointer, "busy_cycles"), "at most the kernel's cycles (" + std::to_string(k.cycles) + ")",
-                std::to_string(k.busy_cycles));
+    if (k.busy_cycles > k.elapsed_cycles)
+      diags.add(input::pointer_to_field(pointer, "busy_cycles"),
+                "at most the kernel's cycles (" + std::to_string(k.elapsed_cycles) + ")", std::to_string(k.busy_cycles));
+    if (k.cycles > k.elapsed_cycles)
+      diags.add(input::pointer_to_field(pointer, "attributed_cycles"),
+                "at most the kernel's cycles (" + std::to_string(k.elapsed_cycles) + ")", std::to_string(k.cycles));
     const auto acts = row.find("actions");
     if (acts != row.end() && acts->is_object()) {
       const std::string ap = input::pointer_to_field(pointer, "actions");
@@ -94,7 +98,8 @@ RunPerformance performance_from_stats(const json& stats, const hw::HwConfig& con
                        &slot(p.units, ui, label_at(row, "unit"))}) {
       g->kernels += k.kernels;
       g->cycles += k.cycles;
-      g->busy_cycles += std::min(k.busy_cycles, k.cycles);
+      g->elapsed_cycles += k.elapsed_cycles;
+      g->busy_cycles += std::min(k.busy_cycles, k.elapsed_cycles);
       g->macs += k.macs;
       g->pe_cycles += k.pe_cycles;
     }

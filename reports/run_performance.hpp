@@ -14,12 +14,18 @@
 
 namespace qtsim::reports {
 
+// Kernels on different units overlap: `cycles` is the row's share of the
+// wall clock (attributed cycles, docs/HARDWARE.md), `elapsed_cycles` the sum
+// of its kernels' start-to-finish times, of which the unit was busy for
+// `busy_cycles` and stalled on transfers for the rest.
 struct PerfRow {
   std::string key;
-  std::uint64_t kernels = 0, cycles = 0, busy_cycles = 0;
+  std::uint64_t kernels = 0, cycles = 0, elapsed_cycles = 0, busy_cycles = 0;
   std::uint64_t macs = 0, pe_cycles = 0;  // useful MACs; PE-cycles of folds (array.pe_cycles)
-  std::uint64_t stall_cycles() const { return cycles - busy_cycles; }
-  double stall_share() const { return cycles ? static_cast<double>(stall_cycles()) / static_cast<double>(cycles) : 0.0; }
+  std::uint64_t stall_cycles() const { return elapsed_cycles - busy_cycles; }
+  double stall_share() const {
+    return elapsed_cycles ? static_cast<double>(stall_cycles()) / static_cast<double>(elapsed_cycles) : 0.0;
+  }
 };
 
 struct RunPerformance {

@@ -13,6 +13,7 @@ ordered_json perf_row(const RunPerformance& p, const PerfRow& r, const char* key
   return {{key, r.key},
           {"kernels", r.kernels},
           {"cycles", r.cycles},
+          {"elapsed_cycles", r.elapsed_cycles},
           {"busy_cycles", r.busy_cycles},
           {"stall_cycles", r.stall_cycles()},
           {"stall_share", r.stall_share()},
@@ -49,6 +50,7 @@ ordered_json run_report_json(const RunReportInput& in) {
   j["scheme"] = copy_of(in.stats, "scheme");
   j["hardware"] = copy_of(in.stats, "hardware");
   j["summary"] = {{"cycles", p.total.cycles},
+                  {"elapsed_cycles", p.total.elapsed_cycles},
                   {"busy_cycles", p.total.busy_cycles},
                   {"stall_cycles", p.total.stall_cycles()},
                   {"stall_share", p.total.stall_share()},

@@ -123,7 +123,8 @@ std::vector<std::string> assumption_lines(const RunReportInput& in) {
   out.push_back(fmt::format("Area overhead (controller, DMA, interconnect): area_overhead_fraction {:g} of the rest (an estimate).",
                             tt.area_overhead_fraction.value));
   out.push_back(fmt::format("Logic leakage: {:g} mW/mm2 (logic_leakage_mw_per_mm2).", tt.logic_leakage_mw_per_mm2.value));
-  out.push_back("Latency is the sum of the kernels' cycles (kernels run one after another) at the configured clock; "
+  out.push_back("Latency is the step's wall-clock cycles at the configured clock (the MAC array's kernels overlap the "
+                "vector and normalization units' ones; each kernel is charged its attributed share of the wall clock); "
                 "average power = energy / latency.");
   for (const std::string& n : c.notes) out.push_back("Note: " + n + ".");
   return out;

@@ -2,8 +2,9 @@
 # The accelerator's bit-exactness matrix (issue 3 acceptance): every int8 scheme
 # on a Fashion-MNIST ResNet and on ResNet-20 (CIFAR shape, synthetic data), and
 # FP32-BN, validated for 3 steps on 8x8, 16x16 and 32x32 arrays in each of the
-# OS, WS and IS dataflows; the tensor digests of one workload and scheme must
-# be equal across all nine hardware configurations. Writes
+# OS, WS and IS dataflows; the tensor digests of one workload and integer scheme
+# must be equal across all nine hardware configurations (FP32 sums follow each
+# mapping's order, so FP32 digests differ; FP32 passes within the tolerance). Writes
 # docs/results/validation-matrix.{md,json}. Takes about 20-30 minutes on 2 cores.
 #   scripts/validate-matrix.sh [STEPS [SCHEME]]   (SCHEME: only the rows of that scheme)
 set -euo pipefail
@@ -50,7 +51,8 @@ for c in "${cases[@]}"; do
     done
   done
   distinct=$(printf '%s\n' "${digests[@]}" | sort -u | wc -l)
-  [ "$distinct" = 1 ] || ok=0
+  # Integer schemes: identical tensors on every array and dataflow.
+  [ "$distinct" = 1 ] || [ "${scheme#fp32}" != "$scheme" ] || ok=0
   [ $ok = 1 ] || failed=1
   result=$([ $ok = 1 ] && echo "passed" || echo "FAILED")
   md+="
@@ -67,8 +69,10 @@ Measured by \`scripts/validate-matrix.sh $steps\` on $(date -u +%Y-%m-%d) at com
 ($(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), in ${elapsed} s.
 Each row is 9 runs of \`qtsim validate\` (arrays 8x8, 16x16, 32x32; dataflows OS, WS, IS),
 each comparing every tensor of every step with the reference: integers exactly,
-floats within the documented tolerance. "distinct digests" counts the different
-digests of all hardware tensors across the 9 runs (1 = identical tensors).
+floats within the documented tolerance (each FP32 step starts from the
+reference's state). "distinct digests" counts the different digests of all
+hardware tensors across the 9 runs (1 = identical tensors): integer schemes
+must give one; FP32 sums follow each mapping's order, so its digests differ.
 
 $md
 MD

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -12,7 +13,9 @@
 #include "reports/compare_report.hpp"
 #include "sim/compare/compare_run.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "run_files.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
 
 namespace qtsim::cli {
 
@@ -45,6 +48,8 @@ int run_compare(const Args& args) {
       ("tech", po::value<std::string>(), "technology table for every design: a node name (45nm, ...) or a table file (.json); default: each hardware's technology")
       ("vary", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH: re-evaluate the ratios with one table entry at LOW and at HIGH (repeatable)")
       ("low-leakage-factor", po::value<std::string>()->default_value("0.01"), "sram.leakage_factor of the low-leakage SRAM variant")
+      ("ideal-memory", "simulate every design with ideal memory only (buffers larger than any tensor, unlimited DRAM "
+                       "bandwidth, no latency); by default the ideal-memory ratios are shown beside the headline")
       ("out", po::value<std::string>(), "output directory (default: compare-<network>)")
       ("no-progress", "no progress line on stderr");
   const ParsedOptions p = parse_options(args, opts, {"workload"},
@@ -65,10 +70,15 @@ int run_compare(const Args& args) {
     for (const std::string& s : v["vary"].as<std::vector<std::string>>()) o.variations.push_back(cost::parse_variation_range(s));
   o.low_leakage_factor = parse_factor(v["low-leakage-factor"].as<std::string>());
   o.progress = !v.count("no-progress");
+  o.ideal_memory = v.count("ideal-memory") > 0;
 
   const auto t0 = std::chrono::steady_clock::now();
+  // A given --out is checked and locked before any work; the default one names the network.
+  std::optional<util::OutputFolder> out_folder;
+  if (v.count("out")) out_folder.emplace(v["out"].as<std::string>(), "--out", files_of_any_run());
   compare::PreparedCompare prepared = compare::prepare_compare(o, {&hw_preset_file, &tech_table_file});
   const fs::path out = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path("compare-" + prepared.input.workload_name);
+  if (!out_folder) out_folder.emplace(out, "--out", files_of_any_run());
   const auto t1 = std::chrono::steady_clock::now();
   if (const int signal = compare::simulate_designs(prepared, o.progress)) {
     std::cerr << "interrupted before every design completed its step: nothing written\n";
@@ -79,12 +89,17 @@ int run_compare(const Args& args) {
   const std::vector<reports::ReportFile> files = reports::render_comparison(c);
   const std::string headline = reports::compare_headline_text(c);
 
-  util::ensure_directory(out);
+  util::throw_if_interrupted();
+  std::vector<util::OutputFile> set;
   for (std::size_t i = 0; i < prepared.input.designs.size(); ++i) {
-    util::ensure_directory(out / prepared.input.designs[i].key);
-    util::write_file_atomic(out / prepared.input.designs[i].key / "stats.json", portable_paths(prepared.stats_text[i]));
+    const std::string& key = prepared.input.designs[i].key;
+    set.push_back({key + "/stats.json", portable_paths(prepared.stats_text[i])});
+    if (!prepared.ideal_stats_text[i].empty())
+      set.push_back({key + "/ideal-memory/stats.json", portable_paths(prepared.ideal_stats_text[i])});
   }
-  for (const reports::ReportFile& f : files) util::write_file_atomic(out / f.name, portable_paths(f.contents));
+  for (const reports::ReportFile& f : files) set.push_back({f.name, portable_paths(f.contents)});
+  put_marker_last(set, "compare.json");
+  out_folder->commit(set);
   const auto t3 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   std::cout << headline << "\n";

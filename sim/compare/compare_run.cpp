@@ -12,6 +12,7 @@
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/json_file.hpp"
+#include "sim/util/interrupt.hpp"
 #include "sim/workload/scheme_json.hpp"
 #include "workload_variants.hpp"
 
@@ -53,7 +54,9 @@ HwChoice preset_for(const std::string& family, int rows, int cols, const PresetL
 std::string array_text(const hw::HwConfig& c) { return fmt::format("{}x{}", c.array.rows, c.array.cols); }
 
 // The lowering checks that the hardware can run the workload (datapath, normalization unit, buffer sizes).
+// Each lowers a whole step: the iso-area search's many calls stop on Ctrl-C.
 void check_runs(const workload::Workload& w, const hw::HwConfig& c, const std::string& file) {
+  util::throw_if_interrupted();
   (void)hwsim::check_hardware_fits(w, c, file);
 }
 
@@ -65,6 +68,10 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
   in.workload_file = o.workload_file;
   in.variations = o.variations;
   in.low_leakage_factor = o.low_leakage_factor;
+  p.ideal_memory_only = o.ideal_memory;
+  if (o.ideal_memory)
+    in.notes.push_back("--ideal-memory: every design simulated with buffers larger than any tensor, unlimited DRAM "
+                       "bandwidth and no latency; area and leakage power are the designs' own.");
 
   // The workload as given must be valid on its own.
   const nlohmann::json given = input::read_json_file(o.workload_file);
@@ -162,26 +169,36 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
 
 int simulate_designs(PreparedCompare& p, bool progress) {
   std::vector<reports::CompareDesign>& designs = p.input.designs;
+  // Each design as given and with ideal memory (only the latter with --ideal-memory), all in one simulation.
+  const bool both = !p.ideal_memory_only;
+  std::deque<hw::HwConfig> ideal_configs;
+  for (const reports::CompareDesign& d : designs) ideal_configs.push_back(hw::with_ideal_memory(d.config));
   std::deque<hwsim::RunStats> stats;
-  std::vector<std::vector<hwsim::StepOutcome>> steps(designs.size());
+  std::vector<std::vector<hwsim::StepOutcome>> steps;
   std::vector<hwsim::HardwareJob> jobs;
+  std::vector<std::pair<std::size_t, bool>> job_design;  // design index, ideal memory
   hwsim::SessionOptions session;
   session.mode = hw::ExecMode::timing;
   session.steps = 1;
   session.progress = progress;
-  for (std::size_t i = 0; i < designs.size(); ++i) {
-    stats.emplace_back(designs[i].config);
-    hwsim::HardwareJob job;
-    job.workload = p.design_workload[i];
-    job.config = &designs[i].config;
-    job.options = session;
-    job.stats = &stats.back();
-    job.done = [&steps, i](const hwsim::StepOutcome& o) {
-      steps[i].push_back(o);
-      return true;
-    };
-    jobs.push_back(std::move(job));
-  }
+  for (int pass = both ? 0 : 1; pass < 2; ++pass)
+    for (std::size_t i = 0; i < designs.size(); ++i) {
+      const hw::HwConfig& config = pass == 0 ? designs[i].config : ideal_configs[i];
+      stats.emplace_back(config);
+      steps.emplace_back();
+      hwsim::HardwareJob job;
+      job.workload = p.design_workload[i];
+      job.config = &config;
+      job.options = session;
+      job.stats = &stats.back();
+      const std::size_t j = jobs.size();
+      job.done = [&steps, j](const hwsim::StepOutcome& o) {
+        steps[j].push_back(o);
+        return true;
+      };
+      jobs.push_back(std::move(job));
+      job_design.emplace_back(i, pass == 1);
+    }
   // Lowering a step checks that the hardware can run the workload; it happens
   // when run_jobs builds the accelerators, before anything is simulated. It
   // costs a model's parameter initialisation per design, so it is not done
@@ -193,17 +210,24 @@ int simulate_designs(PreparedCompare& p, bool progress) {
     for (std::size_t i = 0; i < designs.size(); ++i) check_runs(*p.design_workload[i], designs[i].config, p.design_file[i]);
     throw;
   }
-  for (std::size_t i = 0; i < designs.size(); ++i)
-    if (steps[i].empty()) {
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (steps[j].empty()) {
       if (end.interrupted_by) return end.interrupted_by;
-      throw std::runtime_error("the simulation of " + designs[i].key + " stopped before its step completed");
+      throw std::runtime_error("the simulation of " + designs[job_design[j].first].key + " stopped before its step completed");
     }
-  p.stats_text.clear();
-  for (std::size_t i = 0; i < designs.size(); ++i) {
-    const hwsim::SimulationOutputs out{*p.design_workload[i], designs[i].config, designs[i].hardware, session, stats[i], steps[i]};
-    const nlohmann::ordered_json doc = hwsim::stats_document(out);
-    p.stats_text.push_back(doc.dump(1) + "\n");
-    designs[i].stats = nlohmann::json::parse(p.stats_text.back());
+  p.stats_text.assign(designs.size(), "");
+  p.ideal_stats_text.assign(designs.size(), "");
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    const auto [i, ideal] = job_design[j];
+    const hwsim::SimulationOutputs out{*p.design_workload[i], *jobs[j].config, designs[i].hardware, session, stats[j], steps[j]};
+    std::string text = hwsim::stats_document(out).dump(1) + "\n";
+    if (!ideal || p.ideal_memory_only) {
+      designs[i].stats = nlohmann::json::parse(text);
+      p.stats_text[i] = std::move(text);
+    } else {
+      designs[i].ideal_stats = nlohmann::json::parse(text);
+      p.ideal_stats_text[i] = std::move(text);
+    }
   }
   return 0;
 }

@@ -24,6 +24,9 @@ struct CompareOptions {
   std::vector<cost::VariationRange> variations;
   double low_leakage_factor = 0.01;
   bool progress = true;
+  // Every design with ideal memory only (the headline is then the ideal one);
+  // otherwise every design also runs with ideal memory, shown beside the headline.
+  bool ideal_memory = false;
 };
 
 // How to find presets and tables (the command line's preset_paths).
@@ -38,6 +41,8 @@ struct PreparedCompare {
   std::vector<const workload::Workload*> design_workload;  // per design
   std::vector<std::string> design_file;                     // per design: its hardware file, for messages
   std::vector<std::string> stats_text;       // per design, stats.json as written (after simulate)
+  std::vector<std::string> ideal_stats_text; // per design, its ideal-memory stats.json (empty when not run)
+  bool ideal_memory_only = false;            // CompareOptions::ideal_memory
 };
 
 // Throws input::InputError for any bad input found without lowering the

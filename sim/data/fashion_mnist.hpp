@@ -24,6 +24,7 @@ inline constexpr float kFashionMnistMean = 0.2860f;
 inline constexpr float kFashionMnistStd = 0.3530f;
 inline constexpr int kFashionMnistClasses = 10;
 inline constexpr int kFashionMnistSide = 28;
+inline constexpr std::int64_t kFashionMnistTrainSize = 60000;  // the training split (Xiao et al. 2017)
 
 // The normalised value of one pixel (the rule above).
 float normalise_fashion_mnist_pixel(std::uint8_t pixel);

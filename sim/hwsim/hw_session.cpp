@@ -1,9 +1,6 @@
 #include "hw_session.hpp"
 
-#include <unistd.h>
-
 #include <bit>
-#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -11,8 +8,10 @@
 
 #include "models/hw/accelerator.hpp"
 #include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "models/ref/model.hpp"
 #include "sim/hwsim/step_feed.hpp"
+#include "sim/hwsim/vcd_trace.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
@@ -110,7 +109,8 @@ class JobRunner {
     acc_ = std::make_unique<hw::Accelerator>(index == 0 ? "accelerator" : ("accelerator_" + std::to_string(index)).c_str(),
                                              *job.config, job.options.mode, plan_.dram_bytes);
     acc_->regs() = plan_.regs;
-    if (job.data) feed_ = std::make_unique<StepFeed>(*job.workload, *job.data);
+    // Both modes follow the workload's schedule (hyper-parameters reach the update kernels in timing mode too).
+    feed_ = job.data ? std::make_unique<StepFeed>(*job.workload, *job.data) : std::make_unique<StepFeed>(*job.workload);
     acc_->on_start([this](hw::Accelerator& a) { host_program(a); });
   }
   hw::Accelerator& accelerator() { return *acc_; }
@@ -125,8 +125,11 @@ class JobRunner {
       if (exact) plan_.store->load(*plan_.model, a.dram(), a.regs(), 0);
       util::Progress progress("simulate", job_.options.steps, job_.options.progress);
       for (std::int64_t s = 0; s < job_.options.steps; ++s) {
+        // Lowering a step of a large network takes about a second: not after a signal.
+        util::throw_if_interrupted();
         a.regs().v.resize(plan_.persistent_regs);
         a.events() = {};
+        if (exact && job_.resync && s > 0) plan_.store->load(*job_.resync, a.dram(), a.regs(), static_cast<int>(s & 1));
         lower::StepInputs in;
         in.model = plan_.model.get();
         in.params = plan_.store.get();
@@ -134,7 +137,7 @@ class JobRunner {
         in.step = static_cast<std::uint32_t>(s);
         in.seed = w.training.seed;
         in.batch = w.training.batch_size;
-        if (feed_) in.hyper = feed_->hyper(s);
+        in.hyper = feed_->hyper(s);
         in.hyper.step = static_cast<std::uint32_t>(s);
         const lower::StepProgram program = lower::lower_step(in, plan_.alloc, a.regs());
         if (exact) {
@@ -144,20 +147,28 @@ class JobRunner {
         }
         const std::uint64_t start = a.now_cycles();
         std::vector<hw::KernelStats> step_stats;
+        std::vector<MappingRecord> step_mappings;
         const bool complete = a.execute(
             program.kernels,
-            [&](const hw::Kernel&, const hw::KernelStats& k) {
-              step_stats.push_back(k);
+            [&](const hw::Kernel& k, const hw::KernelStats& ks) {
+              step_stats.push_back(ks);
               check_time_base(*job_.config, s);
+              // The mappings are the same every step (the mapper is deterministic): recorded once.
+              if (const auto* g = dynamic_cast<const hw::GemmKernel*>(&k); g && s == 0)
+                step_mappings.push_back({ks.label.layer, ks.label.phase, g->geometry().dims(), g->mapped(), g->traffic(),
+                                         ks.busy_cycles - g->output_stage_cycles(), g->output_stage_cycles(), ks.cycles,
+                                         g->output_note().empty() ? "to DRAM" : g->output_note()});
             },
             [] { return util::interrupted(); });
         // An interrupted step is dropped whole: statistics hold completed steps only.
         if (!complete) throw util::Interrupted{util::interrupt_signal()};
-        if (job_.stats)
-          for (const hw::KernelStats& k : step_stats) job_.stats->add(s, k);
         StepOutcome o;
         o.step = s;
         o.cycles = a.now_cycles() - start;
+        if (job_.stats) {
+          job_.stats->add_step(s, step_stats, o.cycles);
+          for (const MappingRecord& m : step_mappings) job_.stats->add_mapping(m);
+        }
         o.events = a.events();
         if (exact) {
           o.loss = std::bit_cast<double>(a.regs()[program.loss_reg]);
@@ -188,36 +199,30 @@ class JobRunner {
 
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
   std::vector<std::unique_ptr<JobRunner>> runners;
-  for (std::size_t i = 0; i < jobs.size(); ++i) runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
-  // Traces are written under a temporary name and renamed when complete.
-  std::vector<sc_core::sc_trace_file*> traces;
-  std::vector<std::pair<std::string, std::string>> renames;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    util::throw_if_interrupted();  // each runner lowers a whole step first
+    runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
+  }
+  // Traces are written under a temporary name and handed to the caller when complete.
+  std::vector<std::unique_ptr<VcdTrace>> traces;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (jobs[i].options.vcd_path.empty()) continue;
-    std::string path = jobs[i].options.vcd_path;
-    if (path.size() < 4 || path.substr(path.size() - 4) != ".vcd") path += ".vcd";
-    const std::string temp_base = path + ".tmp." + std::to_string(::getpid());
-    sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(temp_base.c_str());
-    tf->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
-    runners[i]->accelerator().trace(tf);
-    traces.push_back(tf);
-    renames.emplace_back(temp_base + ".vcd", path);
+    traces.push_back(std::make_unique<VcdTrace>(jobs[i].options.vcd_path));
+    traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
+    runners[i]->accelerator().trace(traces.back()->file());
   }
   sc_core::sc_start();
-  for (sc_core::sc_trace_file* tf : traces) sc_core::sc_close_vcd_trace_file(tf);
   for (const auto& r : runners)
-    if (r->failure()) {
-      for (const auto& [temp, final_path] : renames) std::filesystem::remove(temp);
-      std::rethrow_exception(r->failure());
-    }
-  for (const auto& [temp, final_path] : renames) std::filesystem::rename(temp, final_path);
+    if (r->failure()) std::rethrow_exception(r->failure());
   RunEnd end;
   for (const auto& r : runners) end.interrupted_by = std::max(end.interrupted_by, r->interrupted());
+  for (const auto& t : traces) end.traces.push_back(t->finish());
   return end;
 }
 
 RunEnd run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
-                       const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done) {
+                       const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done,
+                       ref::Model* resync) {
   HardwareJob job;
   job.workload = &w;
   job.config = &config;
@@ -226,6 +231,7 @@ RunEnd run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, 
   job.stats = &stats;
   job.sink = sink;
   job.done = done;
+  job.resync = resync;
   return run_jobs({job});
 }
 

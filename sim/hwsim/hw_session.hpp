@@ -12,9 +12,11 @@
 
 #include "models/hw/core/hw_config.hpp"
 #include "models/hw/core/kernel.hpp"
+#include "models/ref/model.hpp"
 #include "models/ref/tensor_sink.hpp"
 #include "sim/data/dataset.hpp"
 #include "sim/hwsim/run_stats.hpp"
+#include "sim/util/staged_file.hpp"
 #include "sim/workload/workload.hpp"
 
 namespace qtsim::hwsim {
@@ -22,7 +24,7 @@ namespace qtsim::hwsim {
 struct SessionOptions {
   hw::ExecMode mode = hw::ExecMode::exact;
   std::int64_t steps = 1;
-  std::string vcd_path;        // unit-busy and buffer-occupancy trace ("" for none)
+  std::string vcd_path;        // unit-busy and buffer-occupancy trace, written under exactly this name ("" for none)
   bool progress = false;       // progress on stderr
 };
 
@@ -50,6 +52,13 @@ struct HardwareJob {
   RunStats* stats = nullptr;
   ref::TensorSink* sink = nullptr;
   StepDone done;
+  // Validation of FP32 schemes: before every step after the first, the
+  // hardware takes this model's parameters, optimizer state and running
+  // statistics (the reference's, advanced by the previous step's `done`). The
+  // hardware's FP32 sums follow its dataflow's order, which differs from the
+  // reference's in the last bits; over steps such differences grow through
+  // ReLU and max decisions, so each step is compared from the same state.
+  ref::Model* resync = nullptr;
 };
 
 // Runs every job on its own accelerator instance in one SystemC simulation
@@ -59,11 +68,13 @@ struct HardwareJob {
 // statistics then hold the steps that completed).
 struct RunEnd {
   int interrupted_by = 0;  // the signal, 0 when complete
+  std::vector<util::StagedFile> traces;  // complete VCD traces, to be committed with the run's outputs
 };
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs);
 
 RunEnd run_on_hardware(const workload::Workload& w, const hw::HwConfig& config, const SessionOptions& options,
-                     const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done);
+                     const data::DatasetPair* data, RunStats& stats, ref::TensorSink* sink, const StepDone& done,
+                     ref::Model* resync = nullptr);
 
 // DRAM bytes a step of this workload needs on this hardware (for the memory guard).
 std::uint64_t dram_bytes_needed(const workload::Workload& w, const hw::HwConfig& config);

@@ -1,20 +1,36 @@
 #include "step_feed.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "sim/data/fashion_mnist.hpp"
 
 namespace qtsim::hwsim {
 
-StepFeed::StepFeed(const workload::Workload& w, const data::DatasetPair& data) : w_(w), data_(data) {
-  const auto& t = w.training;
-  per_epoch_ = data::train_steps_per_epoch(data.train.size(), t.batch_size);
+std::int64_t training_split_size(const workload::DatasetSpec& d) {
+  if (d.type == "synthetic") return d.train_size;
+  const std::int64_t all = data::kFashionMnistTrainSize;
+  return d.train_limit > 0 ? std::min(d.train_limit, all) : all;
+}
+
+StepFeed::StepFeed(const workload::Workload& w, const data::DatasetPair& data) : w_(w), data_(&data) {
+  plan(data.train.size());
+}
+
+StepFeed::StepFeed(const workload::Workload& w) : w_(w) { plan(training_split_size(w.dataset)); }
+
+void StepFeed::plan(std::int64_t train_size) {
+  const auto& t = w_.training;
+  per_epoch_ = data::train_steps_per_epoch(train_size, t.batch_size);
   planned_ = t.steps > 0 ? std::min(t.steps, t.epochs * per_epoch_) : t.epochs * per_epoch_;
   schedule_epochs_ = static_cast<double>(planned_) / static_cast<double>(per_epoch_);
 }
 
 data::Batch StepFeed::batch(std::int64_t step) const {
+  if (!data_) throw std::logic_error("StepFeed::batch without data (timing mode)");
   const auto& t = w_.training;
-  const auto order = data::epoch_order(data_.train.size(), t.seed, static_cast<std::uint32_t>(step / per_epoch_));
-  return data::make_batch(data_.train, order, (step % per_epoch_) * t.batch_size, t.batch_size);
+  const auto order = data::epoch_order(data_->train.size(), t.seed, static_cast<std::uint32_t>(step / per_epoch_));
+  return data::make_batch(data_->train, order, (step % per_epoch_) * t.batch_size, t.batch_size);
 }
 
 ref::StepHyper StepFeed::hyper(std::int64_t step) const {

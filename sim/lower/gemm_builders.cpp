@@ -44,13 +44,20 @@ WideResult gemm(LoweringContext& ctx, const hw::KernelLabel& label, hw::ConvPass
   WideResult r;
   r.wide = is_float ? ctx.float_tensor(out_name, out) : ctx.wide_tensor(out_name, out, hw::DType::i32);
   if (!is_float) r.max_reg = ctx.regs.allocate();
-  ctx.add(std::make_unique<hw::GemmKernel>(label, pass, s, hw::GemmOperands{av, bv, r.wide, r.max_reg}, ctx.config));
+  auto kernel = std::make_unique<hw::GemmKernel>(label, pass, s, hw::GemmOperands{av, bv, r.wide, r.max_reg}, ctx.config);
+  r.producer = kernel.get();
+  ctx.add(std::move(kernel));
   return r;
 }
 
 hw::HwTensor requantize(LoweringContext& ctx, const hw::KernelLabel& label, const WideResult& in, const hw::HwTensor* bias,
                         const ref::QuantizerSpec& spec, const ref::RandomStream& random, const std::string& out_name) {
   hw::QuantizeTarget target{ctx.quantized(out_name, in.wide.data.dims, spec), spec, random, in.max_reg};
+  // Results that fit the ofmap buffer never leave it: the GEMM's output stage requantizes them.
+  if (!bias && in.producer && in.max_reg >= 0 && in.producer->requantize_on_chip(target)) {
+    in.producer->absorb_label(label);
+    return target.out;
+  }
   hw::KernelLabel l = label;
   l.unit = hw::Unit::vector_unit;
   if (bias || target.max_reg < 0) {

@@ -3,7 +3,8 @@
 // requantization of their outputs on the vector unit.
 #include <string>
 
-#include "models/hw/kernels/gemm/conv_tiling.hpp"
+#include "models/hw/kernels/gemm/gemm_kernel.hpp"
+#include "models/hw/mapping/conv_gemm.hpp"
 #include "models/ref/graph.hpp"
 #include "sim/lower/lowering_context.hpp"
 
@@ -16,6 +17,7 @@ hw::ConvShape conv_shape(const ref::Node& node, const hw::Dims4& x);
 struct WideResult {
   hw::HwTensor wide;  // int32 accumulators (or float32 results)
   int max_reg = -1;   // max|wide| tracked by the output stage (integer)
+  hw::GemmKernel* producer = nullptr;  // the GEMM that computes it (owned by the program)
 };
 
 // One GEMM pass: forward (a = x, b = w), backward-data (a = dy, b = w),

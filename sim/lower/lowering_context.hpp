@@ -35,7 +35,22 @@ struct LoweringContext {
   ref::RandomStream stream(std::uint32_t tensor_id, ref::RandomPurpose purpose) const {
     return {seed, ref::stream_id(step, tensor_id, purpose)};
   }
-  void add(std::unique_ptr<hw::Kernel> k) { program.push_back(std::move(k)); }
+  // Appends a kernel, fusing it into the kernel before it when that one's
+  // output stage can take it (a ReLU, or the next operation's max pass:
+  // models/hw/kernels/vector/quantize_pass.hpp).
+  void add(std::unique_ptr<hw::Kernel> k);
+
+  // Work off the critical path (weight-gradient quantization, bias and scalar
+  // gradients, the update) is held back and placed after the next
+  // backward-data GEMM, so that the in-order vector pipeline does it while the
+  // MAC array computes that GEMM rather than delaying the errors the array
+  // waits for.
+  bool deferring = false;
+  std::vector<std::unique_ptr<hw::Kernel>> deferred;
+  void flush_deferred() {
+    for (auto& k : deferred) program.push_back(std::move(k));
+    deferred.clear();
+  }
 };
 
 // Reinterprets a tensor's storage with other dimensions (flatten; NCHW is already N x CHW).

@@ -64,11 +64,24 @@ ref::Shape ref_shape_of(const hw::Dims4& d, const ref::Shape& per_sample) {
   return ref::Shape(dims);
 }
 
+// Kernels built while one lives go to the deferred list (lowering_context.hpp).
+class Deferred {
+ public:
+  explicit Deferred(LoweringContext& ctx) : ctx_(ctx), was_(ctx.deferring) { ctx.deferring = true; }
+  ~Deferred() { ctx_.deferring = was_; }
+  Deferred(const Deferred&) = delete;
+  Deferred& operator=(const Deferred&) = delete;
+
+ private:
+  LoweringContext& ctx_;
+  bool was_;
+};
+
 class Lowering {
  public:
   Lowering(const StepInputs& in, hw::DramAllocator& alloc, hw::ScalarRegs& regs, StepProgram& out)
       : in_(in), model_(*in.model), net_(model_.network()), scheme_(model_.scheme()), params_(*in.params),
-        out_(out), ctx_{*in.config, scheme_, alloc, regs, out.kernels, in.step, in.seed},
+        out_(out), ctx_{*in.config, scheme_, alloc, regs, out.kernels, in.step, in.seed, false, {}},
         bank_(static_cast<int>(in.step & 1)) {
     values_.resize(net_.nodes.size());
     pool_.resize(net_.nodes.size());
@@ -92,9 +105,15 @@ class Lowering {
     input();
     for (std::size_t j = 1; j < net_.nodes.size(); ++j) forward(static_cast<int>(j));
     loss();
-    for (int j = net_.output(); j >= 1; --j)
-      if (trainable_[static_cast<std::size_t>(j)]) backward(j);
-    update();
+    for (int j = net_.output(); j >= 1; --j) {
+      if (!trainable_[static_cast<std::size_t>(j)]) continue;
+      backward(j);
+      const Deferred off_critical_path(ctx_);
+      const auto& slots = params_.params();
+      for (std::size_t k = 0; k < slots.size(); ++k)
+        if (slots[k].node == j && grads_[k]) update(k);
+    }
+    ctx_.flush_deferred();
   }
 
  private:
@@ -280,12 +299,14 @@ class Lowering {
         if (need_dx) {
           WideResult d = gemm(ctx_, label(n.name, "gemm", Phase::backward_data, "E", Unit::mac_array), hw::ConvPass::backward_data,
                               s, dy, weight(j), n.name + "/dx.acc");
+          ctx_.flush_deferred();
           d.wide = reshaped(d.wide, x.data.dims);
           send(j, in0, is_float() ? d.wide
                                   : requantize(ctx_, label(n.name, "requantize", Phase::backward_data, "E"), d, nullptr, E, e_rs, dx_name));
         }
         WideResult g = gemm(ctx_, label(n.name, "gemm", Phase::backward_weights, "G", Unit::mac_array),
                             hw::ConvPass::backward_weights, s, dy, x, n.name + "/dw.acc");
+        const Deferred off_critical_path(ctx_);
         gradient(j, 0, is_float() ? g.wide
                                   : requantize(ctx_, label(n.name, "requantize", Phase::backward_weights, "G"), g, nullptr,
                                                gradient_spec(), grad_stream(j, 0), param(j).name + "/g"));
@@ -318,6 +339,7 @@ class Lowering {
       case OpKind::flatten: send(j, in0, reshaped(dy, x.data.dims)); break;
       case OpKind::bias: {
         if (need_dx) send(j, in0, dy);
+        const Deferred off_critical_path(ctx_);
         const KernelLabel l = label(n.name, "bias-grad", Phase::backward_weights, "G", scalar_unit());
         gradient(j, 0, is_float() ? float_sum_all(ctx_, l, dy, param(j).name + "/g")
                                   : int_sum_all(ctx_, l, dy, gradient_spec(), grad_stream(j, 0), param(j).name + "/g"));
@@ -329,6 +351,7 @@ class Lowering {
           send(j, in0, is_float() ? float_scale_backward_data(ctx_, l, dy, weight(j), dx_name)
                                   : int_scale_backward_data(ctx_, l, dy, weight(j), E, e_rs, dx_name));
         }
+        const Deferred off_critical_path(ctx_);
         const KernelLabel l = label(n.name, "scale-grad", Phase::backward_weights, "G", scalar_unit());
         gradient(j, 0, is_float() ? float_dot(ctx_, l, dy, x, param(j).name + "/g")
                                   : int_dot(ctx_, l, dy, x, gradient_spec(), grad_stream(j, 0), param(j).name + "/g"));
@@ -356,10 +379,10 @@ class Lowering {
     }
   }
 
-  void update() {
+  // The update of parameter k (its gradient is known).
+  void update(std::size_t k) {
     const auto& slots = params_.params();
-    for (std::size_t k = 0; k < slots.size(); ++k) {
-      if (!grads_[k]) continue;
+    {
       const ParamSlot& p = slots[k];
       const bool scalar = p.role == ref::ParamRole::scalar_bias || p.role == ref::ParamRole::scalar_scale;
       const double lr = scalar ? in_.hyper.lr * in_.hyper.scalar_lr_factor : in_.hyper.lr;
@@ -370,7 +393,7 @@ class Lowering {
         record(p.name + "/g", *grads_[k], shape);
         const FloatUpdateOutputs u = float_update(ctx_, l, p, bank_, *grads_[k], lr, in_.hyper.momentum, in_.hyper.weight_decay);
         record(p.name + "/w_new", u.w_new, shape);
-        continue;
+        return;
       }
       record(p.name + "/g", *grads_[k], shape);
       record(p.name + "/w", p.w[bank_], shape);

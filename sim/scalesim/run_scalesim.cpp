@@ -12,17 +12,18 @@
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "sim/scalesim/scratchpad_model.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
 
 namespace qtsim::scalesim {
 
 namespace {
 
-// Large enough for any layer's operands as one block; never allocated in timing mode.
-constexpr std::uint64_t kIdealSramBytes = std::uint64_t{1} << 42;
-// Bytes per ns: a transfer of any size takes under a picosecond (the time resolution), i.e. no time.
-constexpr double kUnlimitedBandwidth = 1e12;
 constexpr double kClockMhz = 1000.0;
+// SCALE-Sim's CALC mode fetches operands at 10 words per cycle (single_layer_sim.py);
+// qtsim's run uses that when the cfg gives no Bandwidth.
+constexpr std::int64_t kDefaultBandwidthWords = 10;
 
 hw::SramSpec sram(const std::string& name, std::uint64_t bytes) {
   hw::SramSpec s;
@@ -58,34 +59,27 @@ hw::HwConfig scalesim_hw_config(const ScaleSimConfig& cfg, bool ideal_memory) {
   c.array.accumulator_bits = 32;
   c.array.flag_operands = false;
   const std::uint64_t kib = 1024;
-  if (ideal_memory) {
-    c.ifmap = sram("ifmap", kIdealSramBytes);
-    c.filter = sram("filter", kIdealSramBytes);
-    c.ofmap = sram("ofmap", kIdealSramBytes);
-    c.vector = sram("vector", kIdealSramBytes);
-  } else {
-    c.ifmap = sram("ifmap", static_cast<std::uint64_t>(cfg.ifmap_kb) * kib);
-    c.filter = sram("filter", static_cast<std::uint64_t>(cfg.filter_kb) * kib);
-    // SCALE-Sim's words are one byte; our ofmap words are int32 partial sums.
-    c.ofmap = sram("ofmap", static_cast<std::uint64_t>(cfg.ofmap_kb) * kib * 4);
-    c.vector = sram("vector", static_cast<std::uint64_t>(cfg.ofmap_kb) * kib * 4);
-  }
+  c.ifmap = sram("ifmap", static_cast<std::uint64_t>(cfg.ifmap_kb) * kib);
+  c.filter = sram("filter", static_cast<std::uint64_t>(cfg.filter_kb) * kib);
+  // SCALE-Sim's words are one byte; our ofmap words are int32 partial sums.
+  c.ofmap = sram("ofmap", static_cast<std::uint64_t>(cfg.ofmap_kb) * kib * 4);
+  c.vector = sram("vector", static_cast<std::uint64_t>(cfg.ofmap_kb) * kib * 4);
   c.dram.type = "LPDDR4";
   c.dram.latency_ns = 0.0;
-  const bool limited = !ideal_memory && cfg.user_bandwidth && !cfg.bandwidths.empty();
   // Words of one byte per cycle at 1 GHz: B words/cycle = B GB/s.
-  c.dram.bandwidth_gb_per_s = limited ? static_cast<double>(cfg.bandwidths.front()) * kClockMhz / 1000.0 : kUnlimitedBandwidth;
+  const std::int64_t words = cfg.bandwidths.empty() ? kDefaultBandwidthWords : cfg.bandwidths.front();
+  c.dram.bandwidth_gb_per_s = static_cast<double>(words) * kClockMhz / 1000.0;
   c.dma.setup_cycles = 0;
   c.dma.burst_bytes = 64;
   c.vector_unit.lanes = c.array.cols;
   c.norm.lanes = c.array.cols;
   c.random.lanes = c.array.cols;
   c.technology = "45nm";
-  return c;
+  return ideal_memory ? hw::with_ideal_memory(c) : c;
 }
 
-std::vector<ScaleSimLayerResult> simulate_layers(const hw::HwConfig& config, const std::vector<TopologyLayer>& layers,
-                                                 const std::string& cfg_file) {
+std::vector<QtsimLayerRun> simulate_layers(const hw::HwConfig& config, const std::vector<TopologyLayer>& layers,
+                                           const std::string& cfg_file, const std::function<bool()>& stop) {
   hw::DramAllocator alloc;
   std::vector<std::unique_ptr<hw::Kernel>> program;
   std::vector<const hw::GemmKernel*> gemms;
@@ -109,32 +103,55 @@ std::vector<ScaleSimLayerResult> simulate_layers(const hw::HwConfig& config, con
   if (!problems.empty()) throw input::InputError(problems);
 
   hw::Accelerator acc("scalesim_accelerator", config, hw::ExecMode::timing, alloc.used());
-  std::vector<hw::KernelStats> stats;
+  std::vector<QtsimLayerRun> runs;
   acc.on_start([&](hw::Accelerator& a) {
-    a.execute(program, [&](const hw::Kernel&, const hw::KernelStats& st) { stats.push_back(st); });
+    a.execute(
+        program,
+        [&](const hw::Kernel&, const hw::KernelStats& st) {
+          const hw::GemmMapping& mp = gemms[runs.size()]->mapped().mapping;
+          QtsimLayerRun r;
+          r.tiles = mp.tiles();
+          r.folds = mp.folds();
+          r.tile = mp.tile_string();
+          r.loop_order = mp.order_string();
+          r.busy_cycles = static_cast<std::int64_t>(st.busy_cycles);
+          r.elapsed_cycles = static_cast<std::int64_t>(st.cycles);
+          r.actions = st.actions;
+          runs.push_back(r);
+        },
+        stop);
   });
   sc_core::sc_start();
-  if (stats.size() != layers.size())
-    throw std::logic_error(fmt::format("SCALE-Sim run: {} of {} layers completed", stats.size(), layers.size()));
+  if (runs.size() != layers.size() && !(stop && stop()))
+    throw std::logic_error(fmt::format("SCALE-Sim run: {} of {} layers completed", runs.size(), layers.size()));
+  return runs;
+}
 
+std::vector<ScaleSimLayerResult> scalesim_results(const ScaleSimConfig& cfg, bool ideal_memory,
+                                                  const std::vector<TopologyLayer>& layers,
+                                                  const std::vector<QtsimLayerRun>& runs) {
   std::vector<ScaleSimLayerResult> results;
-  const hw::MacArraySpec& arr = config.array;
-  for (std::size_t i = 0; i < layers.size(); ++i) {
+  const bool user = cfg.user_bandwidth && !ideal_memory;
+  for (std::size_t i = 0; i < layers.size() && i < runs.size(); ++i) {
     ScaleSimLayerResult r;
     r.layer = layers[i];
     r.gemm = layers[i].gemm();
-    const hw::ConvTiling& t = gemms[i]->tiling();
-    r.blocks = t.block_count();
-    for (std::int64_t b = 0; b < r.blocks; ++b) {
-      const hw::GemmDims d = t.block(b).dims;
-      r.folds += hw::fold_plan(arr.dataflow, arr.rows, arr.cols, d).folds;
-      r.metrics.add(arr.dataflow, arr.rows, arr.cols, d);
+    r.compute_cycles = hw::scalesim_cycles(cfg.dataflow, cfg.rows, cfg.cols, r.gemm);
+    r.metrics.add(cfg.dataflow, cfg.rows, cfg.cols, r.gemm);
+    if (user) {
+      ScratchpadParams p;
+      p.rows = cfg.rows;
+      p.cols = cfg.cols;
+      p.dataflow = cfg.dataflow;
+      p.ifmap_words = cfg.ifmap_kb * 1024;
+      p.filter_words = cfg.filter_kb * 1024;
+      p.ofmap_words = cfg.ofmap_kb * 1024;
+      p.bandwidth = cfg.bandwidths.empty() ? kDefaultBandwidthWords : cfg.bandwidths.front();
+      const ScratchpadResult m = simulate_scratchpad(layers[i], p);
+      r.stall_cycles = m.stall_cycles;
     }
-    r.compute_cycles = static_cast<std::int64_t>(stats[i].busy_cycles);
-    r.total_cycles = static_cast<std::int64_t>(stats[i].cycles);
-    r.stall_cycles = r.total_cycles - r.compute_cycles;
-    r.formula_cycles = hw::scalesim_cycles(arr.dataflow, arr.rows, arr.cols, r.gemm);
-    r.actions = stats[i].actions;
+    r.total_cycles = r.compute_cycles + r.stall_cycles;
+    r.qtsim = runs[i];
     results.push_back(r);
   }
   return results;
@@ -155,30 +172,34 @@ std::string compute_report_csv(const std::vector<ScaleSimLayerResult>& results, 
 std::string layer_report_csv(const std::vector<ScaleSimLayerResult>& results, const hw::HwConfig& config) {
   std::string csv =
       "layer_id,layer_name,ifmap_h,ifmap_w,filter_h,filter_w,channels,filters,stride,ofmap_h,ofmap_w,"
-      "gemm_m,gemm_n,gemm_k,array_rows,array_cols,dataflow,blocks,folds,macs,compute_cycles,formula_cycles,"
-      "total_cycles,stall_cycles,overall_util_pct,mapping_efficiency_pct,compute_util_pct,"
+      "gemm_m,gemm_n,gemm_k,array_rows,array_cols,dataflow,macs,scalesim_compute_cycles,scalesim_total_cycles,"
+      "scalesim_stall_cycles,overall_util_pct,mapping_efficiency_pct,compute_util_pct,"
+      "qtsim_tile_mnk,qtsim_loop_order,qtsim_tiles,qtsim_folds,qtsim_busy_cycles,qtsim_total_cycles,qtsim_stall_cycles,"
       "dram_read_bytes,dram_write_bytes,dma_transfers,sram_ifmap_read_bytes,sram_ifmap_write_bytes,"
       "sram_filter_read_bytes,sram_filter_write_bytes,sram_ofmap_read_bytes,sram_ofmap_write_bytes\n";
   const std::int64_t pes = static_cast<std::int64_t>(config.array.rows) * config.array.cols;
   for (std::size_t i = 0; i < results.size(); ++i) {
     const ScaleSimLayerResult& r = results[i];
     const TopologyLayer& l = r.layer;
-    const hw::ActionCounts& a = r.actions;
+    const QtsimLayerRun& q = r.qtsim;
+    const hw::ActionCounts& a = q.actions;
     std::string name = l.name;
     if (name.find_first_of(",\"") != std::string::npos) {
-      std::string q = "\"";
-      for (char c : name) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-      name = q + "\"";
+      std::string quoted = "\"";
+      for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      name = quoted + "\"";
     }
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", i,
-                       name, l.ifmap_h, l.ifmap_w, l.filter_h, l.filter_w, l.channels, l.filters, l.stride_h, l.ofmap_h(),
-                       l.ofmap_w(), r.gemm.m, r.gemm.n, r.gemm.k, config.array.rows, config.array.cols,
-                       hw::to_string(config.array.dataflow), r.blocks, r.folds, l.macs(), r.compute_cycles, r.formula_cycles,
-                       r.total_cycles, r.stall_cycles, python_float(overall_util_percent(l.macs(), r.total_cycles, pes)),
-                       python_float(r.metrics.mapping_efficiency_percent()), python_float(r.metrics.compute_util_percent()),
-                       a[hw::Action::dram_read], a[hw::Action::dram_write], a[hw::Action::dma_transfer],
-                       a[hw::Action::sram_ifmap_read], a[hw::Action::sram_ifmap_write], a[hw::Action::sram_filter_read],
-                       a[hw::Action::sram_filter_write], a[hw::Action::sram_ofmap_read], a[hw::Action::sram_ofmap_write]);
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},", i, name, l.ifmap_h, l.ifmap_w,
+                       l.filter_h, l.filter_w, l.channels, l.filters, l.stride_h, l.ofmap_h(), l.ofmap_w(), r.gemm.m, r.gemm.n,
+                       r.gemm.k, config.array.rows, config.array.cols, hw::to_string(config.array.dataflow), l.macs(),
+                       r.compute_cycles, r.total_cycles, r.stall_cycles,
+                       python_float(overall_util_percent(l.macs(), r.total_cycles, pes)),
+                       python_float(r.metrics.mapping_efficiency_percent()), python_float(r.metrics.compute_util_percent()));
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", q.tile, q.loop_order, q.tiles, q.folds,
+                       q.busy_cycles, q.elapsed_cycles, q.stall_cycles(), a[hw::Action::dram_read], a[hw::Action::dram_write],
+                       a[hw::Action::dma_transfer], a[hw::Action::sram_ifmap_read], a[hw::Action::sram_ifmap_write],
+                       a[hw::Action::sram_filter_read], a[hw::Action::sram_filter_write], a[hw::Action::sram_ofmap_read],
+                       a[hw::Action::sram_ofmap_write]);
   }
   return csv;
 }
@@ -193,31 +214,41 @@ int run_scalesim(const ScaleSimOptions& options, std::ostream& out) {
                                                 "neither", ""});
     topology = (std::filesystem::path(options.cfg_path).parent_path() / cfg.topology).lexically_normal().string();
   }
-  const std::vector<TopologyLayer> layers = load_topology(topology);
+  const std::vector<TopologyLayer> layers = load_topology(topology, options.topology_format);
   if (options.out_dir.empty())
     throw input::InputError(input::Diagnostic{"command line", "--out", "an output directory", "nothing", ""});
   const std::filesystem::path dir(options.out_dir);
-  util::ensure_directory(dir);
+  util::OutputFolder folder(dir, "--out", options.previous_run_files);
   const hw::HwConfig config = scalesim_hw_config(cfg, options.ideal_memory);
 
-  const std::vector<ScaleSimLayerResult> results = simulate_layers(config, layers, cfg.file);
-  util::write_file_atomic(dir / "COMPUTE_REPORT.csv", compute_report_csv(results, config));
-  util::write_file_atomic(dir / "QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config));
+  const std::vector<QtsimLayerRun> runs = simulate_layers(config, layers, cfg.file, [] { return util::interrupted(); });
+  if (runs.size() < layers.size()) {
+    out << fmt::format("interrupted after {} of {} layers: nothing written\n", runs.size(), layers.size());
+    return 128 + util::interrupt_signal();
+  }
+  const std::vector<ScaleSimLayerResult> results = scalesim_results(cfg, options.ideal_memory, layers, runs);
+  folder.commit({{"QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config)}, {"COMPUTE_REPORT.csv", compute_report_csv(results, config)}});
 
-  out << fmt::format("SCALE-Sim run {}: {}x{} array, {} dataflow, {} layers from {}{}\n", cfg.run_name, config.array.rows,
+  const bool user = cfg.user_bandwidth && !options.ideal_memory;
+  out << fmt::format("SCALE-Sim run {}: {}x{} array, {} dataflow, {} layers from {}; {}\n", cfg.run_name, config.array.rows,
                      config.array.cols, hw::to_string(config.array.dataflow), layers.size(), topology,
-                     options.ideal_memory ? " (ideal memory: no stalls)" : "");
+                     options.ideal_memory ? "ideal memory (SCALE-Sim's compute cycles)"
+                     : user ? fmt::format("InterfaceBandwidth USER, {} words/cycle per buffer interface",
+                                          cfg.bandwidths.empty() ? kDefaultBandwidthWords : cfg.bandwidths.front())
+                            : "InterfaceBandwidth CALC (SCALE-Sim's compute cycles)");
   const std::int64_t pes = static_cast<std::int64_t>(config.array.rows) * config.array.cols;
-  std::int64_t total = 0;
+  std::int64_t total = 0, qtsim_total = 0;
   for (std::size_t i = 0; i < results.size(); ++i) {
     const ScaleSimLayerResult& r = results[i];
     total += r.total_cycles;
-    out << fmt::format("  layer {:>3} {:<16} total {:>12} cycles, stall {:>10}, overall util {:6.2f}%, mapping efficiency {:6.2f}%\n",
-                       i, r.layer.name, r.total_cycles, r.stall_cycles,
-                       overall_util_percent(r.layer.macs(), r.total_cycles, pes), r.metrics.mapping_efficiency_percent());
+    qtsim_total += r.qtsim.elapsed_cycles;
+    out << fmt::format("  layer {:>3} {:<16} total {:>12} cycles, stall {:>10}, overall util {:6.2f}%, mapping efficiency {:6.2f}%"
+                       " | qtsim {:>12} cycles ({} tiles)\n",
+                       i, r.layer.name, r.total_cycles, r.stall_cycles, overall_util_percent(r.layer.macs(), r.total_cycles, pes),
+                       r.metrics.mapping_efficiency_percent(), r.qtsim.elapsed_cycles, r.qtsim.tiles);
   }
-  out << fmt::format("  all layers: {} cycles\nwrote {} and {}\n", total, (dir / "COMPUTE_REPORT.csv").string(),
-                     (dir / "QTSIM_LAYER_REPORT.csv").string());
+  out << fmt::format("  all layers: {} cycles (qtsim's accelerator: {})\nwrote {} and {}\n", total, qtsim_total,
+                     (dir / "COMPUTE_REPORT.csv").string(), (dir / "QTSIM_LAYER_REPORT.csv").string());
   return 0;
 }
 

@@ -24,7 +24,7 @@
 #include <string>
 
 #include "models/hw/core/hw_config.hpp"
-#include "models/hw/kernels/gemm/fold_model.hpp"
+#include "models/hw/mapping/fold_model.hpp"
 
 namespace qtsim::scalesim {
 

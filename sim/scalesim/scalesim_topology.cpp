@@ -73,9 +73,23 @@ std::int64_t capped_product(std::int64_t a, std::int64_t b, std::int64_t cap) {
   return p;
 }
 
+const char* const kGemmColumns[] = {"Layer", "M", "N", "K"};
+
+bool lower_equals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+// A header naming M, N and K in its second to fourth columns: SCALE-Sim's GEMM format.
+bool gemm_header(const std::vector<Field>& f) {
+  return f.size() >= 4 && lower_equals(f[1].text, "M") && lower_equals(f[2].text, "N") && lower_equals(f[3].text, "K");
+}
+
 class Reader {
  public:
-  Reader(const std::string& file) : diags_(file) {}
+  Reader(const std::string& file, TopologyFormat format) : diags_(file), format_(format) {}
 
   std::vector<TopologyLayer> run(std::string_view text) {
     std::vector<TopologyLayer> layers;
@@ -93,13 +107,16 @@ class Reader {
       const std::vector<Field> f = split(line);
       if (!header_seen) {
         header_seen = true;
-        if (looks_like_layer(f))
-          diags_.add(at(line_no, f[0], 0), "a header row first (SCALE-Sim skips the first line unread)",
-                     "a layer row", "add the line: Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,");
+        if (format_ == TopologyFormat::from_header) format_ = gemm_header(f) ? TopologyFormat::gemm : TopologyFormat::conv;
+        if (format_ == TopologyFormat::gemm ? looks_like_gemm(f) : looks_like_layer(f))
+          diags_.add(at(line_no, f[0], 0), "a header row first (SCALE-Sim skips the first line unread)", "a layer row",
+                     format_ == TopologyFormat::gemm
+                         ? "add the line: Layer, M, N, K,"
+                         : "add the line: Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,");
         continue;
       }
       TopologyLayer l;
-      if (read_layer(f, line_no, l)) {
+      if (format_ == TopologyFormat::gemm ? read_gemm(f, line_no, l) : read_layer(f, line_no, l)) {
         const bool depthwise = l.name.find("DP") != std::string::npos;
         const std::int64_t count = depthwise ? l.channels : 1;
         if (static_cast<std::int64_t>(layers.size()) + count > kMaxLayers) {
@@ -132,6 +149,47 @@ class Reader {
  private:
   static std::string at(int line, const Field& f, std::size_t index) {
     return fmt::format("line {}, column {} ({})", line, f.column, kColumns[std::min<std::size_t>(index, 8)]);
+  }
+
+  static bool looks_like_gemm(const std::vector<Field>& f) {
+    if (f.size() < 4) return false;
+    for (std::size_t i = 1; i < 4; ++i)
+      if (!to_int(f[i].text)) return false;
+    return true;
+  }
+
+  // A GEMM row as SCALE-Sim converts it: one M x K channel, N filters of 1 x K, stride 1.
+  bool read_gemm(const std::vector<Field>& f, int line_no, TopologyLayer& l) {
+    const std::size_t before = diags_.items().size();
+    if (f.size() != 4) {
+      const Field& where = f.size() > 4 ? f[4] : f.back();
+      diags_.add(fmt::format("line {}, column {}", line_no, f.size() > 4 ? where.column : where.column + static_cast<int>(where.text.size())),
+                 "4 fields (Layer, M, N, K)", fmt::format("{} field{}", f.size(), f.size() == 1 ? "" : "s"));
+      return false;
+    }
+    l.line = line_no;
+    if (f[0].text.empty())
+      diags_.add(fmt::format("line {}, column {} (Layer)", line_no, f[0].column), "a layer name", "an empty field");
+    l.name = std::string(f[0].text);
+    std::int64_t mnk[3] = {0, 0, 0};
+    for (std::size_t i = 1; i < 4; ++i) {
+      const auto v = to_int(f[i].text);
+      if (!v || *v < 1 || *v > kMaxCount)
+        diags_.add(fmt::format("line {}, column {} ({})", line_no, f[i].column, kGemmColumns[i]),
+                   fmt::format("an integer in [1, {}]", kMaxCount), v ? std::to_string(*v) : shown(f[i].text));
+      else
+        mnk[i - 1] = *v;
+    }
+    if (diags_.items().size() != before) return false;
+    l.ifmap_h = mnk[0];
+    l.ifmap_w = mnk[2];
+    l.filter_h = 1;
+    l.filter_w = mnk[2];
+    l.channels = 1;
+    l.filters = mnk[1];
+    l.stride_h = l.stride_w = 1;
+    check_size(l, line_no, f[0]);
+    return diags_.items().size() == before;
   }
 
   static bool looks_like_layer(const std::vector<Field>& f) {
@@ -197,6 +255,7 @@ class Reader {
   }
 
   input::DiagnosticList diags_;
+  TopologyFormat format_;
 };
 
 }  // namespace
@@ -215,10 +274,12 @@ hw::ConvShape TopologyLayer::conv_shape() const {
   return s;
 }
 
-std::vector<TopologyLayer> parse_topology(std::string_view text, const std::string& file) { return Reader(file).run(text); }
+std::vector<TopologyLayer> parse_topology(std::string_view text, const std::string& file, TopologyFormat format) {
+  return Reader(file, format).run(text);
+}
 
-std::vector<TopologyLayer> load_topology(const std::string& path) {
-  return parse_topology(read_text_file(path, kMaxTopologyBytes), path);
+std::vector<TopologyLayer> load_topology(const std::string& path, TopologyFormat format) {
+  return parse_topology(read_text_file(path, kMaxTopologyBytes), path, format);
 }
 
 }  // namespace qtsim::scalesim

@@ -11,6 +11,15 @@
 // As in SCALE-Sim, a layer whose name contains "DP" is depthwise: it expands
 // into one layer per channel, "<name>Channel_<i>", each with one channel.
 //
+// SCALE-Sim's GEMM format (its `-i gemm`, topologies/GEMM_mnk) has rows
+//
+//   Layer, M, N, K,
+//   QKT, 1024, 1024, 64,
+//
+// and, as SCALE-Sim does, each becomes a convolution of one M x K channel by N
+// filters of 1 x K at stride 1: M output pixels, N filters, a window of K.
+// The format is taken from the header (columns M, N, K) unless given.
+//
 // Errors name the file, the line and column, the field, what was expected and
 // what was found; all at once (input::InputError, exit code 2).
 //
@@ -26,7 +35,7 @@
 #include <string_view>
 #include <vector>
 
-#include "models/hw/kernels/gemm/conv_tiling.hpp"
+#include "models/hw/mapping/conv_gemm.hpp"
 
 namespace qtsim::scalesim {
 
@@ -47,7 +56,10 @@ struct TopologyLayer {
   hw::ConvShape conv_shape() const;
 };
 
-std::vector<TopologyLayer> parse_topology(std::string_view text, const std::string& file);
-std::vector<TopologyLayer> load_topology(const std::string& path);
+enum class TopologyFormat { from_header, conv, gemm };
+
+std::vector<TopologyLayer> parse_topology(std::string_view text, const std::string& file,
+                                          TopologyFormat format = TopologyFormat::from_header);
+std::vector<TopologyLayer> load_topology(const std::string& path, TopologyFormat format = TopologyFormat::from_header);
 
 }  // namespace qtsim::scalesim

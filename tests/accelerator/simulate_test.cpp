@@ -14,15 +14,15 @@
 namespace qtsim::test {
 namespace {
 
-TEST(Simulate, TimingModeEqualsExactModeCyclesAndCounts) {
+// Runs `base` (a simulate command ending in --out) in exact and timing mode:
+// every CSV and the totals must agree.
+void expect_timing_equals_exact(const std::string& base) {
   TempDir d;
-  const std::string base = "simulate workloads/resnet20-cifar-bn.json --scheme int8-wageubn --hw workloads/hw/int8-intbn-16x16.json "
-                           "--steps 2 --no-progress --out ";
   const ToolRun exact = run_qtsim(base + (d.path / "exact").string());
   const ToolRun timing = run_qtsim(base + (d.path / "timing").string() + " --mode timing");
   ASSERT_EQ(exact.exit_code, 0) << exact.err;
   ASSERT_EQ(timing.exit_code, 0) << timing.err;
-  for (const char* f : {"ops.csv", "layers.csv", "phases.csv"})
+  for (const char* f : {"ops.csv", "layers.csv", "phases.csv", "mappings.csv"})
     EXPECT_EQ(read_file(d.path / "exact" / f), read_file(d.path / "timing" / f)) << f;
   const auto je = nlohmann::json::parse(read_file(d.path / "exact" / "stats.json"));
   const auto jt = nlohmann::json::parse(read_file(d.path / "timing" / "stats.json"));
@@ -31,6 +31,43 @@ TEST(Simulate, TimingModeEqualsExactModeCyclesAndCounts) {
   EXPECT_EQ(je["mode"], "exact");
   EXPECT_EQ(jt["mode"], "timing");
 }
+
+TEST(Simulate, TimingModeEqualsExactModeCyclesAndCounts) {
+  expect_timing_equals_exact(
+      "simulate workloads/resnet20-cifar-bn.json --scheme int8-wageubn --hw workloads/hw/int8-intbn-16x16.json "
+      "--steps 2 --no-progress --out ");
+}
+
+// Every scheme preset, on a workload trained with momentum and weight decay:
+// the hyper-parameters must reach the update kernels in timing mode too, so
+// both modes give the same cycles and every action count, kernel by kernel.
+struct PresetRun {
+  const char* scheme;
+  const char* workload;
+  const char* hw;
+};
+
+class TimingEqualsExact : public ::testing::TestWithParam<PresetRun> {};
+
+TEST_P(TimingEqualsExact, CyclesAndEveryActionCount) {
+  const PresetRun& p = GetParam();
+  expect_timing_equals_exact(std::string("simulate tests/accelerator/workloads/") + p.workload + " --scheme " + p.scheme +
+                             " --hw workloads/hw/" + p.hw + " --steps 2 --no-progress --out ");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    SchemePresets, TimingEqualsExact,
+    ::testing::Values(PresetRun{"fp32-bn", "tiny-resnet-bn.json", "fp32-bn-8x8.json"},
+                      PresetRun{"fp32-fixup", "tiny-resnet-fixup.json", "fp32-bn-8x8.json"},
+                      PresetRun{"int8-eoq", "tiny-resnet-fixup.json", "int8-fixup-8x8.json"},
+                      PresetRun{"int8-wageubn", "tiny-resnet-bn.json", "int8-intbn-8x8.json"},
+                      PresetRun{"int8-dfp", "tiny-resnet-bn.json", "int8-intbn-8x8.json"}),
+    [](const ::testing::TestParamInfo<PresetRun>& i) {
+      std::string n = i.param.scheme;
+      for (char& c : n)
+        if (c == '-') c = '_';
+      return n;
+    });
 
 TEST(Simulate, OutputsAreReproducibleByteForByte) {
   TempDir d;

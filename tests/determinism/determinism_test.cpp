@@ -24,9 +24,9 @@ namespace {
 constexpr const char* kTrainIntDump = "6a2914d089b0947b";
 constexpr const char* kTrainIntCheckpoint = "18a81b2051e84301";
 constexpr const char* kTrainFloatDump = "67fedf9e258670b4";
-constexpr const char* kSimulateOutputs = "b4d9828eb87b22b4";
-constexpr const char* kReportOutputs = "eeb0df8ac4837bce";
-constexpr const char* kValidateTensors = "843a96c978d308f4";
+constexpr const char* kSimulateOutputs = "e6f68d0e3c9d90a0";
+constexpr const char* kReportOutputs = "2add252777278057";
+constexpr const char* kValidateTensors = "6827418fabdcf4c6";
 
 void expect_digest(const std::filesystem::path& dir, const std::string& golden, const std::string& what) {
   const std::string got = dir_digest(dir);

@@ -1,5 +1,5 @@
 // A clocked, cycle-by-cycle systolic array at register level, to prove the
-// per-fold cycle counts of models/hw/kernels/gemm/fold_model.hpp (SCALE-Sim
+// per-fold cycle counts of models/hw/mapping/fold_model.hpp (SCALE-Sim
 // v2's) for the three dataflows, including non-square arrays and partial folds.
 //
 // One SC_METHOD per PE on the rising edge of an sc_clock, registers as
@@ -42,12 +42,13 @@
 #include <limits>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <systemc>
 
-#include "models/hw/kernels/gemm/fold_model.hpp"
+#include "models/hw/mapping/fold_model.hpp"
 
 namespace qtsim::hw::test {
 namespace {
@@ -104,9 +105,12 @@ struct FoldTimes {
 
 class ClockedArray : public sc_core::sc_module {
  public:
+  // `chunk` > 0: the streamed index is held in chunks of that length, as a
+  // double-buffered scratchpad holds the tiles of a mapping whose stream goes
+  // on from tile to tile; the feeder records which chunks it reads at each edge.
   ClockedArray(sc_core::sc_module_name name, sc_core::sc_clock& clk, Dataflow df, int rows, int cols, const Matrix& a,
-               const Matrix& b)
-      : sc_module(name), df_(df), R_(rows), C_(cols), period_(clk.period()), a_(a), b_(b) {
+               const Matrix& b, std::int64_t chunk = 0)
+      : sc_module(name), df_(df), R_(rows), C_(cols), period_(clk.period()), a_(a), b_(b), chunk_(chunk) {
     M_ = static_cast<std::int64_t>(a.size());
     K_ = static_cast<std::int64_t>(b.size());
     N_ = static_cast<std::int64_t>(b[0].size());
@@ -152,6 +156,10 @@ class ClockedArray : public sc_core::sc_module {
   const std::vector<FoldTimes>& times() const { return times_; }
   std::int64_t row_folds() const { return row_folds_; }
   int misaligned = 0;     // operands or partial sums that met the wrong partner
+  // Chunked streams: the most chunks the feeder read at one edge, and whether
+  // a chunk was read again after a later chunk had been finished with.
+  std::int64_t max_live_chunks = 0;
+  bool chunk_reread = false;
   int bus_conflicts = 0;  // two results on one column bus in one cycle
   std::int64_t end_edge() const { return 1 + plan_.folds * plan_.fold_cycles + 2; }
   // First edge of fold f: the feeder drives at edge e what the array latches at e + 1.
@@ -168,6 +176,24 @@ class ClockedArray : public sc_core::sc_module {
   void input_at(int fold, std::int64_t t) { auto& x = times_[static_cast<std::size_t>(fold)]; x.first_in = std::min(x.first_in, t); }
   void output_at(int fold, std::int64_t t) { auto& x = times_[static_cast<std::size_t>(fold)]; x.last_out = std::max(x.last_out, t); }
 
+  // The chunks of the streamed index read at this edge (chunked streams only).
+  void note_chunks(const std::vector<std::int64_t>& stream_indices, int fold) {
+    if (chunk_ <= 0) return;
+    std::set<std::int64_t> live;
+    for (std::int64_t i : stream_indices) {
+      const std::int64_t c = i / chunk_;
+      live.insert(c);
+      // Chunks of a fold are read in order: one earlier than a chunk already retired is a re-read.
+      if (fold == retired_fold_ && c <= retired_chunk_) chunk_reread = true;
+    }
+    max_live_chunks = std::max<std::int64_t>(max_live_chunks, static_cast<std::int64_t>(live.size()));
+    // The slot of every chunk older than the oldest read now is free again.
+    if (!live.empty() && (fold != retired_fold_ || *live.begin() - 1 > retired_chunk_)) {
+      retired_fold_ = fold;
+      retired_chunk_ = *live.begin() - 1;
+    }
+  }
+
   // SCALE-Sim's demand schedule; what is written at edge e is latched at edge e + 1.
   void feed() {
     const std::int64_t s = now();
@@ -177,19 +203,23 @@ class ClockedArray : public sc_core::sc_module {
     const std::int64_t tau = active ? s % F : -1;
     const std::int64_t fr = active ? f % row_folds_ : 0, fc = active ? f / row_folds_ : 0;
     const std::int64_t r_used = active ? rows_used(f) : 0, c_used = active ? cols_used(f) : 0;
+    std::vector<std::int64_t> streamed_now;
     if (df_ == Dataflow::os) {
       for (int i = 0; i < R_; ++i) {
         const std::int64_t k = tau - i;
         const bool ok = active && i < r_used && k >= 0 && k < K_;
+        if (ok) streamed_now.push_back(k);
         west_[static_cast<std::size_t>(i)]->write(
             Token{ok ? a_[static_cast<std::size_t>(fr * R_ + i)][static_cast<std::size_t>(k)] : 0, ok, f, k, k == 0, k == K_ - 1, -1});
       }
       for (int j = 0; j < C_; ++j) {
         const std::int64_t k = tau - j;
         const bool ok = active && j < c_used && k >= 0 && k < K_;
+        if (ok) streamed_now.push_back(k);
         north_[static_cast<std::size_t>(j)]->write(
             Token{ok ? b_[static_cast<std::size_t>(k)][static_cast<std::size_t>(fc * C_ + j)] : 0, ok, f, k, k == 0, k == K_ - 1, -1});
       }
+      note_chunks(streamed_now, f);
       return;
     }
     // WS/IS: R cycles shifting the stationary operand in (bottom row first), then the stream.
@@ -204,10 +234,12 @@ class ClockedArray : public sc_core::sc_module {
     for (int k = 0; k < R_; ++k) {
       const std::int64_t idx = tau - R_ - k;
       const bool ok = active && k < r_used && idx >= 0 && idx < td;
+      if (ok) streamed_now.push_back(idx);
       west_[static_cast<std::size_t>(k)]->write(
           Token{ok ? t_[static_cast<std::size_t>(idx)][static_cast<std::size_t>(fr * R_ + k)] : 0, ok, f, idx, false, false, -1});
     }
     shift_wire_.write(shift_);
+    note_chunks(streamed_now, f);
   }
 
   void pe_os(int i, int j) {
@@ -303,6 +335,9 @@ class ClockedArray : public sc_core::sc_module {
   std::vector<std::unique_ptr<Signal>> west_, north_, horizontal_, vertical_, psum_;
   sc_core::sc_signal<bool> shift_wire_{"shift"};  // WS/IS: stationary shift enable (controller)
   bool shift_ = false;
+  std::int64_t chunk_ = 0;
+  int retired_fold_ = -1;
+  std::int64_t retired_chunk_ = -1;
   std::vector<std::int64_t> acc_ = std::vector<std::int64_t>(64 * 64, 0);  // OS accumulators
 };
 
@@ -387,6 +422,60 @@ void check_dataflow(Dataflow df) {
     EXPECT_EQ(plan.cycles(), plan.folds * F);
   }
 }
+
+// A stream cut into chunks that go on from tile to tile (the mapper's
+// continuing chunks, gemm_mapping.hpp): the array computes the same GEMM in the
+// same fold cycles as the stream in one piece, and with chunks at least
+// max(R, C) long the feeder never reads more than two chunks at once - the two
+// slots of a double-buffered buffer - nor returns to a chunk it has left. With
+// shorter chunks the skew would need a third slot.
+void check_chunked_stream(Dataflow df) {
+  sc_core::sc_clock clk("clk", 1, sc_core::SC_NS);
+  struct Chunked {
+    Case c;
+    std::int64_t chunk;
+    bool enough;  // chunk >= max(R, C)
+  };
+  const std::vector<Chunked> cases = {{{4, 4, 13, 7, 31}, 4, true},  {{8, 4, 9, 5, 40}, 8, true}, {{4, 8, 30, 17, 25}, 9, true},
+                                      {{8, 8, 24, 20, 26}, 3, false}, {{4, 4, 13, 7, 31}, 2, false}};
+  std::vector<std::unique_ptr<ClockedArray>> whole, chunked;
+  std::vector<Matrix> expected;
+  std::int64_t end = 0;
+  std::uint32_t seed = 100;
+  for (const Chunked& k : cases) {
+    const Case& c = k.c;
+    const Matrix a = random_matrix(c.m, c.k, seed++), b = random_matrix(c.k, c.n, seed++);
+    expected.push_back(multiply(a, b));
+    whole.push_back(std::make_unique<ClockedArray>(("whole_" + std::to_string(whole.size())).c_str(), clk, df, c.rows, c.cols, a, b));
+    chunked.push_back(std::make_unique<ClockedArray>(("chunked_" + std::to_string(chunked.size())).c_str(), clk, df, c.rows,
+                                                     c.cols, a, b, k.chunk));
+    end = std::max(end, whole.back()->end_edge());
+  }
+  sc_core::sc_start(sc_core::sc_time(static_cast<double>(end + 2), sc_core::SC_NS));
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Chunked& k = cases[i];
+    SCOPED_TRACE(::testing::Message() << to_string(df) << " array " << k.c.rows << "x" << k.c.cols << ", GEMM M " << k.c.m
+                                      << " N " << k.c.n << " K " << k.c.k << ", chunks of " << k.chunk);
+    const ClockedArray& w = *whole[i];
+    const ClockedArray& x = *chunked[i];
+    EXPECT_EQ(x.result(), expected[i]);
+    EXPECT_EQ(x.misaligned, 0);
+    ASSERT_EQ(x.times().size(), w.times().size());
+    for (std::size_t f = 0; f < x.times().size(); ++f) {
+      EXPECT_EQ(x.times()[f].first_in, w.times()[f].first_in);
+      EXPECT_EQ(x.times()[f].last_out, w.times()[f].last_out) << "fold " << f;
+    }
+    EXPECT_FALSE(x.chunk_reread);
+    if (k.enough)
+      EXPECT_LE(x.max_live_chunks, 2);
+    else
+      EXPECT_GT(x.max_live_chunks, 2) << "chunks shorter than the skew need more than two slots";
+  }
+}
+
+TEST(SystolicClocked, ChunkedStreamOutputStationary) { check_chunked_stream(Dataflow::os); }
+TEST(SystolicClocked, ChunkedStreamWeightStationary) { check_chunked_stream(Dataflow::ws); }
+TEST(SystolicClocked, ChunkedStreamInputStationary) { check_chunked_stream(Dataflow::is); }
 
 TEST(SystolicClocked, OutputStationary) { check_dataflow(Dataflow::os); }
 TEST(SystolicClocked, WeightStationary) { check_dataflow(Dataflow::ws); }

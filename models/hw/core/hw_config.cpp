@@ -22,4 +22,13 @@ std::string to_string(NormUnitKind k) {
   return "?";
 }
 
+HwConfig with_ideal_memory(HwConfig c) {
+  for (SramSpec* b : {&c.ifmap, &c.filter, &c.ofmap, &c.vector}) b->capacity_bytes = kIdealBufferBytes;
+  c.dram.bandwidth_gb_per_s = kUnlimitedBandwidthGbPerS;
+  c.dram.latency_ns = 0;
+  c.dma.setup_cycles = 0;
+  c.ideal_memory = true;
+  return c;
+}
+
 }  // namespace qtsim::hw

@@ -82,7 +82,17 @@ struct HwConfig {
   NormUnitSpec norm;
   RandomUnitSpec random;
   std::string technology = "45nm";
+  bool ideal_memory = false;      // set by with_ideal_memory
   double cycle_ns() const { return 1000.0 / clock_mhz; }
 };
+
+// The same accelerator with ideal memory: every buffer larger than any tensor
+// (each GEMM runs as one tile), DRAM of unlimited bandwidth and no latency, a
+// DMA without setup time. Comparing a design with its ideal-memory twin shows
+// how much of its time and energy the memory system costs. The buffers' sizes
+// are for the timing model only: their area and leakage are the original's.
+HwConfig with_ideal_memory(HwConfig c);
+inline constexpr std::uint64_t kIdealBufferBytes = std::uint64_t{1} << 40;
+inline constexpr double kUnlimitedBandwidthGbPerS = 1e12;
 
 }  // namespace qtsim::hw

@@ -23,6 +23,7 @@
 namespace qtsim::hw {
 
 class SramBuffer;
+struct HwTensor;
 
 enum class ExecMode { exact, timing };
 enum class Unit { mac_array, vector_unit, norm_unit };
@@ -40,16 +41,33 @@ struct KernelLabel {
   Unit unit = Unit::vector_unit;
 };
 
+// A slot (half of a double-buffered buffer) a tile reads.
+struct BufferSlot {
+  SramBuffer* sram = nullptr;
+  int slot = 0;
+  bool operator<(const BufferSlot& o) const { return sram != o.sram ? sram < o.sram : slot < o.slot; }
+};
+
 struct Tile {
   std::vector<DmaTransfer> loads;
   std::vector<DmaTransfer> stores;
   std::uint64_t cycles = 0;         // busy cycles of the kernel's unit
   ActionCounts actions;             // the unit's actions (SRAM reads by the unit included)
   std::function<void()> compute;    // exact mode only: the arithmetic on SRAM contents
-  int in_slot = 0;                  // input half of double-buffered inputs
+  // Input slots the tile computes from, whether loaded for it or left there by
+  // an earlier tile (a resident operand): no load may overwrite them until the
+  // tile has run. The slots of `loads` count as read too.
+  std::vector<BufferSlot> reads;
   int out_slot = 0;                 // output half; an output block may span several tiles
   bool out_begin = true;            // first tile of its output block (needs a free output slot)
   bool out_end = true;              // last tile of its output block (stores follow)
+};
+
+// A DRAM range a kernel reads or writes: kernels on different units run at the
+// same time unless one writes what the other reads or writes.
+struct TensorAccess {
+  std::uint64_t begin = 0, end = 0;  // [begin, end) bytes
+  bool write = false;
 };
 
 // Scalar registers of the controller: exponents, maxima, shifts. Kernels read
@@ -87,11 +105,19 @@ struct KernelEnv {
   bool exact() const { return mode == ExecMode::exact; }
 };
 
+// Appends the accesses of a tensor (and its flag plane).
+void add_access(std::vector<TensorAccess>& out, const HwTensor& t, bool write);
+
 class Kernel {
  public:
   explicit Kernel(KernelLabel label) : label_(std::move(label)) {}
   virtual ~Kernel() = default;
   const KernelLabel& label() const { return label_; }
+  // This kernel's output stage took over `other`'s work: its op names both
+  // ("requantize+relu", "quantize+block1.bias2a:bias/max").
+  void absorb_label(const KernelLabel& other) {
+    label_.op += "+" + (other.layer == label_.layer ? other.op : other.layer + ":" + other.op);
+  }
   // Before the first tile: scalar work of the controller (exact mode: read
   // registers, choose shifts). Called in both modes.
   virtual void start(KernelEnv&) {}
@@ -99,6 +125,8 @@ class Kernel {
   virtual bool next(Tile& tile, KernelEnv& env) = 0;
   // After the last tile has been stored.
   virtual void finish(KernelEnv&) {}
+  // The DRAM ranges the kernel reads and writes (its tensors and flag planes).
+  virtual void accesses(std::vector<TensorAccess>& out) const = 0;
 
  private:
   KernelLabel label_;

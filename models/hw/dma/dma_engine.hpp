@@ -4,7 +4,9 @@
 // (exact mode only); the time comes from one timed TLM transaction per transfer
 // to the DRAM (bandwidth shared with every other transfer, latency), plus a
 // descriptor setup time. Contiguous runs are counted in whole DRAM bursts.
+#include <array>
 #include <cstdint>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -23,7 +25,15 @@ struct DmaTransfer {
   Box box;
   SramBuffer* sram = nullptr;
   std::uint64_t sram_offset = 0;
+  // Where the box's elements sit in SRAM: densely in NCHW order from
+  // sram_offset, or, when strided, element (n0+a, c0+b, h0+c, w0+d) at
+  // sram_offset + (a*s[0] + b*s[1] + c*s[2] + d*s[3]) * element bytes (the
+  // array's output buffer holds a block as a row-major matrix).
+  bool strided = false;
+  std::array<std::int64_t, 4> sram_stride{};
   std::uint64_t bytes() const { return static_cast<std::uint64_t>(box.numel()) * dtype_bytes(tensor.type); }
+  // Bytes from sram_offset to the end of the last element.
+  std::uint64_t sram_extent() const;
 };
 
 class DmaEngine : public sc_core::sc_module {
@@ -34,6 +44,10 @@ class DmaEngine : public sc_core::sc_module {
 
   // Blocking: returns when the transfer has completed. Counts into `actions`.
   void transfer(const DmaTransfer& t, ActionCounts& actions);
+  // Blocking: issues the descriptors one after another (setup time each), the
+  // data shares the DRAM bus and the latencies overlap; returns when the last
+  // has completed.
+  void transfer_all(const std::vector<DmaTransfer>& ts, ActionCounts& actions);
   // Bytes a transfer occupies on the DRAM bus (contiguous runs rounded to bursts).
   std::uint64_t dram_bytes(const DmaTransfer& t) const;
 

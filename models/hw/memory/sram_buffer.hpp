@@ -5,7 +5,7 @@
 // its energy counted per byte). When double-buffered, the two halves alternate
 // between transfer and compute.
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include <systemc>
 
@@ -13,6 +13,12 @@
 #include "models/hw/core/hw_config.hpp"
 
 namespace qtsim::hw {
+
+// Releases an SRAM buffer's mapped storage.
+struct SramUnmap {
+  std::uint64_t bytes;
+  void operator()(std::uint8_t* p) const;
+};
 
 class SramBuffer : public sc_core::sc_module {
  public:
@@ -23,6 +29,9 @@ class SramBuffer : public sc_core::sc_module {
   // Bytes one slot (half of a double-buffered buffer) holds.
   std::uint64_t slot_bytes() const { return spec_.usable_bytes(); }
   std::uint64_t slot_base(int slot) const { return spec_.double_buffered ? static_cast<std::uint64_t>(slot & 1) * slot_bytes() : 0; }
+  // The slot (half) an offset lies in.
+  int slot_of(std::uint64_t offset) const { return spec_.double_buffered && offset >= slot_bytes() ? 1 : 0; }
+  int slots() const { return spec_.double_buffered ? 2 : 1; }
   // Pointer to `bytes` at `offset`; throws if the range leaves the buffer (a tile planner bug).
   std::uint8_t* at(std::uint64_t offset, std::uint64_t bytes);
   // Counts an access here and into the action counts of the work that made it.
@@ -38,6 +47,8 @@ class SramBuffer : public sc_core::sc_module {
   std::uint64_t write_bytes() const { return write_bytes_; }
   // Checks that a tile of `bytes` fits one slot.
   void check_fits(std::uint64_t bytes, const char* what) const;
+  // Checks that [offset, offset + bytes) lies in the buffer (a planner bug otherwise).
+  void check_range(std::uint64_t offset, std::uint64_t bytes, const char* what) const;
   // Bytes of tiles currently held: inputs loaded and not yet consumed, outputs
   // computed and not yet stored (the occupancy trace). `delta` may be negative.
   void hold(std::int64_t delta) {
@@ -51,7 +62,9 @@ class SramBuffer : public sc_core::sc_module {
 
  private:
   SramSpec spec_;
-  std::vector<std::uint8_t> storage_;
+  // Mapped without reserving memory: pages are committed when written, so an
+  // ideal-memory buffer of many GiB costs only what a run touches.
+  std::unique_ptr<std::uint8_t, SramUnmap> storage_;
   bool with_storage_;
   Action read_action_, write_action_;
   std::uint64_t read_bytes_ = 0, write_bytes_ = 0;

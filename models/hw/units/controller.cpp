@@ -4,15 +4,6 @@
 
 namespace qtsim::hw {
 
-namespace {
-
-int input_slots(const Buffers& b) {
-  return b.ifmap->spec().double_buffered && b.filter->spec().double_buffered && b.vector->spec().double_buffered ? 2 : 1;
-}
-int output_slots(const Buffers& b) { return b.ofmap->spec().double_buffered && b.vector->spec().double_buffered ? 2 : 1; }
-
-}  // namespace
-
 std::string to_string(Unit u) {
   switch (u) {
     case Unit::mac_array: return "mac_array";
@@ -32,15 +23,26 @@ std::string to_string(Phase p) {
   return "?";
 }
 
-Controller::Controller(sc_core::sc_module_name name, KernelEnv env, DmaEngine& dma, ComputeUnit& mac,
-                       ComputeUnit& vec, ComputeUnit& norm)
-    : sc_module(name), env_(env), dma_(dma), mac_(mac), vec_(vec), norm_(norm),
-      period_(env.config->cycle_ns(), sc_core::SC_NS), loaded_("loaded", 2), computed_("computed", 2),
-      in_slots_("in_slots", input_slots(env.buffers)), out_slots_("out_slots", output_slots(env.buffers)) {
-  SC_THREAD(loader);
-  SC_THREAD(executor);
-  SC_THREAD(storer);
+namespace {
+
+int output_slots(const SramBuffer* b) { return b->spec().double_buffered ? 2 : 1; }
+
+bool conflict(const std::vector<TensorAccess>& a, const std::vector<TensorAccess>& b) {
+  for (const TensorAccess& x : a)
+    for (const TensorAccess& y : b)
+      if ((x.write || y.write) && x.begin < y.end && y.begin < x.end) return true;
+  return false;
 }
+
+}  // namespace
+
+Controller::Controller(sc_core::sc_module_name name, KernelEnv env, DmaEngine& dma, ComputeUnit& mac, ComputeUnit& vec,
+                       ComputeUnit& norm)
+    : sc_module(name), env_(env), mac_(mac), vec_(vec), norm_(norm), period_(env.config->cycle_ns(), sc_core::SC_NS),
+      mac_pipeline_("mac_pipeline", env_, dma, [this](Unit u) -> ComputeUnit& { return unit_of(u); },
+                    output_slots(env.buffers.ofmap)),
+      vector_pipeline_("vector_pipeline", env_, dma, [this](Unit u) -> ComputeUnit& { return unit_of(u); },
+                       output_slots(env.buffers.vector)) {}
 
 ComputeUnit& Controller::unit_of(Unit u) {
   switch (u) {
@@ -57,83 +59,67 @@ std::uint64_t Controller::now_cycles() const {
 
 bool Controller::run(const std::vector<std::unique_ptr<Kernel>>& program, const KernelDone& done,
                      const std::function<bool()>& stop) {
-  for (const auto& k : program) {
-    if (stop && stop()) {
-      kernel_ = nullptr;
-      return false;
-    }
-    kernel_ = k.get();
-    stats_ = KernelStats{};
-    stats_.label = k->label();
-    stats_.start_cycle = now_cycles();
-    tiles_.clear();
-    first_tile_ = 0;
-    k->start(env_);
-    start_kernel_.notify(sc_core::SC_ZERO_TIME);
-    wait(kernel_done_);
-    k->finish(env_);
-    stats_.cycles = now_cycles() - stats_.start_cycle;
-    if (done) done(*k, stats_);
+  enum class State { waiting, running, finished };
+  const std::size_t n = program.size();
+  std::vector<State> state(n, State::waiting);
+  std::vector<KernelStats> stats(n);
+  std::vector<std::vector<TensorAccess>> access(n);
+  std::vector<int> lane(n);  // 0: MAC pipeline, 1: vector pipeline
+  std::vector<std::size_t> queue[2];
+  for (std::size_t i = 0; i < n; ++i) {
+    program[i]->accesses(access[i]);
+    lane[i] = program[i]->label().unit == Unit::mac_array ? 0 : 1;
+    queue[lane[i]].push_back(i);
   }
-  kernel_ = nullptr;
-  return true;
-}
+  TilePipeline* pipe[2] = {&mac_pipeline_, &vector_pipeline_};
+  std::size_t head[2] = {0, 0};          // next kernel of each queue to start
+  std::size_t running[2] = {n, n};       // kernel running on each pipeline (n: none)
+  std::size_t reported = 0;              // kernels passed to `done`, in program order
+  bool stopping = false;
 
-void Controller::loader() {
+  // A kernel may start when no earlier unfinished kernel of the other pipeline conflicts with it.
+  auto ready = [&](std::size_t i) {
+    const int other = 1 - lane[i];
+    for (std::size_t q = head[other] == 0 ? 0 : head[other] - 1; q < queue[other].size(); ++q) {
+      const std::size_t j = queue[other][q];
+      if (j > i) break;
+      if (state[j] != State::finished && conflict(access[i], access[j])) return false;
+    }
+    return true;
+  };
   for (;;) {
-    wait(start_kernel_);
-    std::size_t index = 0;
-    for (;;) {
-      Tile t;
-      if (!kernel_->next(t, env_)) break;
-      in_slots_.wait();
-      for (const DmaTransfer& d : t.loads) {
-        dma_.transfer(d, stats_.actions);
-        d.sram->hold(static_cast<std::int64_t>(d.bytes()));
+    for (int p = 0; p < 2; ++p) {
+      if (running[p] != n || head[p] >= queue[p].size() || stopping) continue;
+      const std::size_t i = queue[p][head[p]];
+      if (!ready(i)) continue;
+      if (stop && stop()) {
+        stopping = true;
+        break;
       }
-      tiles_.push_back(std::move(t));
-      loaded_.write(Token{index++, false});
+      ++head[p];
+      running[p] = i;
+      state[i] = State::running;
+      stats[i].label = program[i]->label();
+      stats[i].start_cycle = now_cycles();
+      program[i]->start(env_);
+      pipe[p]->start(*program[i], stats[i]);
     }
-    loaded_.write(Token{index, true});
+    if (running[0] == n && running[1] == n) break;
+    sc_core::wait(mac_pipeline_.done() | vector_pipeline_.done());
+    for (int p = 0; p < 2; ++p) {
+      const std::size_t i = running[p];
+      if (i == n || !pipe[p]->idle()) continue;
+      program[i]->finish(env_);
+      stats[i].cycles = now_cycles() - stats[i].start_cycle;
+      state[i] = State::finished;
+      running[p] = n;
+    }
+    while (reported < n && state[reported] == State::finished) {
+      if (done) done(*program[reported], stats[reported]);
+      ++reported;
+    }
   }
-}
-
-void Controller::executor() {
-  for (;;) {
-    const Token tok = loaded_.read();
-    if (!tok.last) {
-      Tile& t = tile(tok.tile);
-      if (t.out_begin) out_slots_.wait();
-      unit_of(kernel_->label().unit).execute(t.cycles, env_.exact() ? t.compute : std::function<void()>{});
-      for (const DmaTransfer& d : t.loads) d.sram->hold(-static_cast<std::int64_t>(d.bytes()));
-      for (const DmaTransfer& d : t.stores) d.sram->hold(static_cast<std::int64_t>(d.bytes()));
-      stats_.busy_cycles += t.cycles;
-      stats_.actions += t.actions;
-      ++stats_.tiles;
-      in_slots_.post();
-    }
-    computed_.write(tok);
-  }
-}
-
-void Controller::storer() {
-  for (;;) {
-    const Token tok = computed_.read();
-    if (tok.last) {
-      kernel_done_.notify(sc_core::SC_ZERO_TIME);
-      continue;
-    }
-    Tile& t = tile(tok.tile);
-    if (t.out_end) {
-      for (const DmaTransfer& d : t.stores) {
-        dma_.transfer(d, stats_.actions);
-        d.sram->hold(-static_cast<std::int64_t>(d.bytes()));
-      }
-      out_slots_.post();
-    }
-    tiles_.pop_front();
-    ++first_tile_;
-  }
+  return !stopping && reported == n;
 }
 
 }  // namespace qtsim::hw

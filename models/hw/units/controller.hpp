@@ -1,14 +1,14 @@
 #pragma once
-// The controller runs the hardware program one kernel after another. Inside a
-// kernel, three threads form a double-buffered pipeline: the loader issues a
-// tile's DMA loads once its input slot is free, the executor runs the tile on
-// its unit once the loads are in (and its output slot is free), the storer
-// writes finished output blocks back. So transfers overlap compute, and a
-// kernel whose transfers take longer than its compute stalls the unit.
+// The controller runs the hardware program. Kernels go to the pipeline of
+// their unit (tile_pipeline.hpp): one for the MAC array, one for the vector and
+// normalization units, which share the vector buffer. Each pipeline runs its
+// kernels in program order, one at a time; the two pipelines run at the same
+// time, and a kernel waits only for the earlier kernels of the other pipeline
+// whose DRAM tensors it reads or writes, or that read what it writes (a
+// scoreboard over address ranges). So the vector unit requantizes one GEMM's
+// results while the MAC array computes the next GEMM.
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <ostream>
 #include <memory>
 #include <vector>
 
@@ -17,60 +17,34 @@
 #include "models/hw/core/kernel.hpp"
 #include "models/hw/dma/dma_engine.hpp"
 #include "models/hw/units/compute_unit.hpp"
+#include "models/hw/units/tile_pipeline.hpp"
 
 namespace qtsim::hw {
 
-// What one kernel cost: the unit's busy cycles, the cycles from its start to its
-// last store, and every action (unit, SRAM, DRAM, DMA).
-struct KernelStats {
-  KernelLabel label;
-  std::uint64_t start_cycle = 0;
-  std::uint64_t cycles = 0;        // elapsed, start to finish
-  std::uint64_t busy_cycles = 0;   // unit busy
-  std::uint64_t tiles = 0;
-  ActionCounts actions;
-};
-
 class Controller : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(Controller);
   using KernelDone = std::function<void(const Kernel&, const KernelStats&)>;
 
   Controller(sc_core::sc_module_name name, KernelEnv env, DmaEngine& dma, ComputeUnit& mac, ComputeUnit& vec,
              ComputeUnit& norm);
 
-  // Blocking (call from a SystemC thread): runs the kernels in order. `stop`,
-  // if given, is asked before each kernel; returns false if it stopped the run.
+  // Blocking (call from a SystemC thread): runs the program. `done` is called
+  // for every kernel, in program order, once it and every kernel before it
+  // have finished. `stop`, if given, is asked before each kernel starts; when
+  // it says stop, no further kernel starts, the running ones finish, and run
+  // returns false.
   bool run(const std::vector<std::unique_ptr<Kernel>>& program, const KernelDone& done,
            const std::function<bool()>& stop = {});
   KernelEnv& env() { return env_; }
 
  private:
-  struct Token {
-    std::size_t tile = 0;
-    bool last = false;
-    friend std::ostream& operator<<(std::ostream& os, const Token& t) { return os << "tile " << t.tile; }
-  };
-  void loader();
-  void executor();
-  void storer();
   ComputeUnit& unit_of(Unit u);
   std::uint64_t now_cycles() const;
 
   KernelEnv env_;
-  DmaEngine& dma_;
   ComputeUnit &mac_, &vec_, &norm_;
   sc_core::sc_time period_;
-
-  // State of the kernel being run.
-  Kernel* kernel_ = nullptr;
-  KernelStats stats_;
-  std::deque<Tile> tiles_;        // tiles in flight, front = oldest not yet stored
-  std::size_t first_tile_ = 0;    // index of tiles_.front()
-  sc_core::sc_event start_kernel_, kernel_done_;
-  sc_core::sc_fifo<Token> loaded_, computed_;
-  sc_core::sc_semaphore in_slots_, out_slots_;
-  Tile& tile(std::size_t i) { return tiles_[i - first_tile_]; }
+  TilePipeline mac_pipeline_, vector_pipeline_;
 };
 
 }  // namespace qtsim::hw

@@ -1,19 +1,27 @@
 #pragma once
 // The MAC array's microprogram for one convolution or linear GEMM pass
-// (conv_tiling.hpp): per block, the DMA brings the operand boxes into the ifmap
-// and filter buffers, the array's operand feeders generate the im2col (or
-// dilated-error) operand streams from them, the array runs its folds in its
-// dataflow with accumulator_bits-wide adders, and finished output blocks go
-// back to DRAM as 32-bit integers (or FP32). The output stage tracks max|y|
-// for the next requantization.
+// (models/hw/mapping/conv_gemm.hpp): the mapper chooses tile sizes and a loop
+// order (gemm_mapper.hpp); per tile, the DMA brings the operand boxes that
+// changed into the other slot of the ifmap or filter buffer (an operand that
+// did not change stays where it is), the operand feeders generate the array's
+// streams from them, the array runs the tile's folds in its dataflow with
+// accumulator_bits-wide adders, and finished output blocks go back to DRAM as
+// 32-bit integers (or FP32). The output stage tracks max|y| for the next
+// requantization; when the whole int32 output fits the ofmap buffer it stays
+// there, and once the last tile has run (the maximum is known) the output
+// stage requantizes it and stores only the quantized tensor: no int32 round
+// trip through DRAM and no requantization pass on the vector unit.
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/core/kernel.hpp"
-#include "models/hw/kernels/gemm/conv_tiling.hpp"
+#include "models/hw/mapping/gemm_geometry.hpp"
+#include "models/hw/kernels/vector/quantize_pass.hpp"
+#include "models/hw/mapping/gemm_mapper.hpp"
 
 namespace qtsim::hw {
 
@@ -31,35 +39,53 @@ class GemmKernel : public Kernel {
   void start(KernelEnv& env) override;
   bool next(Tile& tile, KernelEnv& env) override;
   void finish(KernelEnv& env) override;
-  const ConvTiling& tiling() const { return tiling_; }
+  void accesses(std::vector<TensorAccess>& out) const override;
+  const GemmGeometry& geometry() const { return geometry_; }
+  // The mapping the mapper chose, and its estimate.
+  const MapperResult& mapped() const { return mapped_; }
+  // What the last run of the kernel moved between DRAM and its buffers.
+  const GemmTraffic& traffic() const { return traffic_; }
+  // Requantizes the outputs in the output stage, keeping the int32 results on
+  // chip, if they and the quantized results fit the ofmap buffer together (the
+  // mapping is chosen again with the whole output as one block). False, with
+  // output_note() saying why, when they do not.
+  bool requantize_on_chip(const QuantizeTarget& target);
+  // Where the int32 results went, for the stats ("on chip", or why not).
+  const std::string& output_note() const { return output_note_; }
+  // Cycles of the output stage's requantization (0 when the results went to DRAM).
+  std::uint64_t output_stage_cycles() const { return output_stage_cycles_; }
 
  private:
-  void compute(const ConvBlock& block, int in_slot, int out_slot, KernelEnv& env);
-  template <typename T>
-  void gather(const ConvBlock& block, const std::uint8_t* a_data, const std::uint8_t* a_flags, const std::uint8_t* b_data,
-              std::vector<T>& a, std::vector<T>& b) const;
-  template <typename T, typename Reader>
-  void fill_a(const ConvBlock& blk, const Reader& ra, T* a) const;
-  template <typename T, typename Reader>
-  void fill_b(const ConvBlock& blk, const Reader& rb, T* b) const;
-  template <typename T, typename Reader>
-  void im2col(const ConvBlock& blk, const Reader& in, const Box& box, std::int64_t channels, T* out,
-              std::int64_t row_len) const;
+  // An operand tile held in a buffer slot, and which tile of it (index along
+  // its two loops).
+  struct Resident {
+    bool valid = false;
+    std::int64_t first = -1, second = -1;
+    int slot = 0;
+    BoxSet boxes;
+  };
+  void stage(Resident& r, std::int64_t first, std::int64_t second, const std::function<BoxSet()>& boxes_of, const HwTensor& t,
+             SramBuffer& buf, Tile& tile) const;
+  void compute(const TilePlace& place, const Resident& a, const Resident& b, int out_slot, KernelEnv& env);
   std::uint64_t a_bytes() const;
-  static bool per_tap_sums(ConvPass pass, const ConvShape& s, const HwTensor& out);
-  void compute_float_per_tap(const ConvBlock& blk, const std::vector<float>& a, const std::vector<float>& b,
-                             std::uint8_t* out, const std::function<std::int64_t(std::int64_t, std::int64_t)>& at) const;
 
   ConvPass pass_;
-  ConvShape shape_;
   GemmOperands ops_;
   const HwConfig& config_;
-  ConvTiling tiling_;
-  std::int64_t next_block_ = 0;
-  std::optional<Box> loaded_a_[2], loaded_b_[2];  // boxes left in each slot (reused when equal)
+  GemmGeometry geometry_;
+  MapperResult mapped_;
+  std::int64_t next_tile_ = 0;
+  Resident a_, b_;
+  GemmTraffic traffic_;
   bool integer_ = true;
   std::uint64_t max_abs_ = 0;
-  std::uint64_t out_psum_max_[2] = {0, 0};  // max |partial sum| held per output slot
+  std::optional<QuantizeTarget> requantize_;  // on-chip requantization
+  bool output_stage_done_ = false;
+  std::string output_note_;
+  std::uint64_t output_stage_cycles_ = 0;
+  bool output_stage_tile(Tile& tile, KernelEnv& env);
+  void output_stage_compute(KernelEnv& env);
+  std::uint64_t out_psum_max_[2] = {0, 0};  // bound of |partial sum| held per output slot
 };
 
 }  // namespace qtsim::hw

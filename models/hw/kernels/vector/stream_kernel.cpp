@@ -4,7 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "models/hw/kernels/gemm/fold_model.hpp"
+#include "models/hw/mapping/fold_model.hpp"
 #include "models/hw/memory/sram_buffer.hpp"
 
 namespace qtsim::hw {
@@ -20,18 +20,26 @@ bool whole_planes(Chunking c) { return c == Chunking::planes_by_image || c == Ch
 
 StreamKernel::StreamKernel(KernelLabel label, const Dims4& shape, Chunking chunking, std::vector<StreamOperand> operands,
                            const HwConfig& config)
-    : Kernel(std::move(label)), shape_(shape), chunking_(chunking), operands_(std::move(operands)), config_(config) {
+    : Kernel(std::move(label)), shape_(shape), chunking_(chunking), config_(config) {
   if (chunking_ == Chunking::flat) shape_ = {1, 1, 1, shape.numel()};
-  for (StreamOperand& op : operands_) {
-    if (op.role != OperandRole::same) continue;
-    if (op.tensor.data.dims.numel() != shape.numel())
-      throw std::logic_error("stream kernel '" + this->label().op + "': operand '" + op.tensor.data.name +
-                             "' does not have the iteration shape " + shape.str());
-    if (chunking_ == Chunking::flat) {  // flat runs move through flat views of the tensors
-      op.tensor.data = op.tensor.data.flat();
-      if (op.with_flags) op.tensor.flags = op.tensor.flags.flat();
+  append_operands(std::move(operands));
+}
+
+void StreamKernel::append_operands(std::vector<StreamOperand> more) {
+  for (StreamOperand& op : more) {
+    if (op.role == OperandRole::same) {
+      if (op.tensor.data.dims.numel() != shape_.numel())
+        throw std::logic_error("stream kernel '" + label().op + "': operand '" + op.tensor.data.name +
+                               "' does not have the iteration shape " + shape_.str());
+      if (chunking_ == Chunking::flat) {  // flat runs move through flat views of the tensors
+        op.tensor.data = op.tensor.data.flat();
+        if (op.with_flags) op.tensor.flags = op.tensor.flags.flat();
+      }
     }
+    operands_.push_back(std::move(op));
   }
+  data_offset_.clear();
+  flags_offset_.clear();
   plan();
 }
 
@@ -135,6 +143,14 @@ Box StreamKernel::chunk_box(std::int64_t idx) const {
   return b;
 }
 
+void StreamKernel::accesses(std::vector<TensorAccess>& out) const {
+  for (const StreamOperand& op : operands_) {
+    HwTensor t = op.tensor;
+    t.flagged = t.flagged && op.with_flags;
+    add_access(out, t, op.output);
+  }
+}
+
 void StreamKernel::start(KernelEnv&) {
   next_ = 0;
   for (auto& r : resident_) r.assign(operands_.size(), std::nullopt);
@@ -188,7 +204,8 @@ bool StreamKernel::next(Tile& tile, KernelEnv& env) {
   }
   // Outputs written by this chunk must not clobber inputs resident in this slot's
   // bytes: the layout above gives every operand its own range, so they never do.
-  tile.in_slot = tile.out_slot = slot;
+  tile.reads.push_back({&buf, slot});
+  tile.out_slot = slot;
   cost(ch, tile);
   if (env.exact()) tile.compute = [this, ch, &env] { compute(ch, env); };
   return true;

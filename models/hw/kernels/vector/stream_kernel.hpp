@@ -42,8 +42,8 @@ class StreamKernel : public Kernel {
 
   bool next(Tile& tile, KernelEnv& env) override;
   void start(KernelEnv& env) override;
+  void accesses(std::vector<TensorAccess>& out) const override;
 
- protected:
   struct Chunk {
     std::int64_t index = 0;
     Box box;                         // over the iteration shape
@@ -55,15 +55,22 @@ class StreamKernel : public Kernel {
     // Flat index in the iteration shape of element i of the chunk (NCHW order inside the box).
     std::int64_t flat_index(const Dims4& shape, std::int64_t i) const;
   };
+
+  Chunking chunking() const { return chunking_; }
+  const std::vector<StreamOperand>& operands() const { return operands_; }
+  const Dims4& shape() const { return shape_; }
+
+ protected:
   // Cycles and the unit's own actions for a chunk (SRAM traffic of the chunk's
   // operands is counted by the base).
   virtual void cost(const Chunk& chunk, Tile& tile) const = 0;
   // Exact mode: the arithmetic on the chunk's SRAM contents.
   virtual void compute(const Chunk& chunk, KernelEnv& env) = 0;
 
-  const Dims4& shape() const { return shape_; }
-  const std::vector<StreamOperand>& operands() const { return operands_; }
   const HwConfig& config() const { return config_; }
+  // More operands, laid out in the slot after the others (the chunks shrink
+  // to fit them). For output-stage fusion (quantize_pass.hpp).
+  void append_operands(std::vector<StreamOperand> more);
   // Lanes of the unit this kernel runs on (vector unit, or normalization unit
   // for BN and Fixup scalar work): use this rather than a unit's spec directly.
   int unit_lanes() const {
