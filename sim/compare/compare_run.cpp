@@ -7,10 +7,12 @@
 #include "iso_area.hpp"
 #include "models/cost/cost_model.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
+#include "sim/hwsim/hardware_fit.hpp"
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/json_file.hpp"
+#include "sim/util/interrupt.hpp"
 #include "sim/workload/scheme_json.hpp"
 #include "workload_variants.hpp"
 
@@ -52,14 +54,10 @@ HwChoice preset_for(const std::string& family, int rows, int cols, const PresetL
 std::string array_text(const hw::HwConfig& c) { return fmt::format("{}x{}", c.array.rows, c.array.cols); }
 
 // The lowering checks that the hardware can run the workload (datapath, normalization unit, buffer sizes).
+// Each lowers a whole step: the iso-area search's many calls stop on Ctrl-C.
 void check_runs(const workload::Workload& w, const hw::HwConfig& c, const std::string& file) {
-  try {
-    (void)hwsim::dram_bytes_needed(w, c);
-  } catch (const std::invalid_argument& e) {
-    throw input::InputError(input::Diagnostic{file, "", "hardware that can run " + w.name, e.what(), ""});
-  } catch (const std::runtime_error& e) {
-    throw input::InputError(input::Diagnostic{file, "/sram", "buffers large enough for every layer of " + w.name, e.what(), ""});
-  }
+  util::throw_if_interrupted();
+  (void)hwsim::check_hardware_fits(w, c, file);
 }
 
 }  // namespace

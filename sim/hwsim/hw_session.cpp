@@ -1,9 +1,6 @@
 #include "hw_session.hpp"
 
-#include <unistd.h>
-
 #include <bit>
-#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -14,6 +11,8 @@
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "models/ref/model.hpp"
 #include "sim/hwsim/step_feed.hpp"
+#include "sim/hwsim/vcd_trace.hpp"
+#include "sim/input/diagnostic.hpp"
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
 #include "sim/util/interrupt.hpp"
@@ -43,6 +42,20 @@ void read_back(hw::Accelerator& acc, const lower::RecordedTensor& r, ref::Tensor
   sink.record({r.name, &q, nullptr, nullptr});
 }
 
+// SystemC counts simulated time in 1 ps steps in 64 bits (docs/HW_CONFIG.md,
+// "Time base"). The loader's bounds keep any one kernel far below 2^63 ps, so
+// a run is stopped at the first kernel that ends past that, before any delay
+// can wrap the counter and turn into nonsense cycle counts.
+void check_time_base(const hw::HwConfig& config, std::int64_t step) {
+  constexpr sc_dt::uint64 kHalfTimeBasePs = sc_dt::uint64{1} << 63;
+  if (sc_core::sc_time_stamp().value() < kHalfTimeBasePs) return;
+  throw input::InputError(input::Diagnostic{
+      config.file, "/clock_mhz",
+      "a run that fits the simulator's time base (2^64 ps, 213 days of simulated time): a faster clock or memory, "
+      "or fewer steps",
+      "2^63 ps passed in step " + std::to_string(step), ""});
+}
+
 struct Plan {
   std::unique_ptr<ref::Model> model;
   hw::DramAllocator alloc;
@@ -66,6 +79,11 @@ Plan plan(const workload::Workload& w, const hw::HwConfig& config, ref::InitialV
   in.config = &config;
   in.batch = w.training.batch_size;
   in.seed = w.training.seed;
+  // The training settings that shape the step's kernels (a momentum buffer, a
+  // decay term), so that the buffers are checked for the kernels a run will use.
+  in.hyper.lr = w.training.lr.base;
+  in.hyper.momentum = w.training.momentum;
+  in.hyper.weight_decay = w.training.weight_decay;
   hw::ScalarRegs scratch = p.regs;
   const lower::StepProgram program = lower::lower_step(in, p.alloc, scratch);
   p.dram_bytes = program.dram_end;
@@ -107,6 +125,8 @@ class JobRunner {
       if (exact) plan_.store->load(*plan_.model, a.dram(), a.regs(), 0);
       util::Progress progress("simulate", job_.options.steps, job_.options.progress);
       for (std::int64_t s = 0; s < job_.options.steps; ++s) {
+        // Lowering a step of a large network takes about a second: not after a signal.
+        util::throw_if_interrupted();
         a.regs().v.resize(plan_.persistent_regs);
         a.events() = {};
         if (exact && job_.resync && s > 0) plan_.store->load(*job_.resync, a.dram(), a.regs(), static_cast<int>(s & 1));
@@ -132,6 +152,7 @@ class JobRunner {
             program.kernels,
             [&](const hw::Kernel& k, const hw::KernelStats& ks) {
               step_stats.push_back(ks);
+              check_time_base(*job_.config, s);
               // The mappings are the same every step (the mapper is deterministic): recorded once.
               if (const auto* g = dynamic_cast<const hw::GemmKernel*>(&k); g && s == 0)
                 step_mappings.push_back({ks.label.layer, ks.label.phase, g->geometry().dims(), g->geometry().groups(), g->mapped(), g->traffic(),
@@ -178,31 +199,24 @@ class JobRunner {
 
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
   std::vector<std::unique_ptr<JobRunner>> runners;
-  for (std::size_t i = 0; i < jobs.size(); ++i) runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
-  // Traces are written under a temporary name and renamed when complete.
-  std::vector<sc_core::sc_trace_file*> traces;
-  std::vector<std::pair<std::string, std::string>> renames;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    util::throw_if_interrupted();  // each runner lowers a whole step first
+    runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
+  }
+  // Traces are written under a temporary name and handed to the caller when complete.
+  std::vector<std::unique_ptr<VcdTrace>> traces;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (jobs[i].options.vcd_path.empty()) continue;
-    std::string path = jobs[i].options.vcd_path;
-    if (path.size() < 4 || path.substr(path.size() - 4) != ".vcd") path += ".vcd";
-    const std::string temp_base = path + ".tmp." + std::to_string(::getpid());
-    sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(temp_base.c_str());
-    tf->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
-    runners[i]->accelerator().trace(tf);
-    traces.push_back(tf);
-    renames.emplace_back(temp_base + ".vcd", path);
+    traces.push_back(std::make_unique<VcdTrace>(jobs[i].options.vcd_path));
+    traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
+    runners[i]->accelerator().trace(traces.back()->file());
   }
   sc_core::sc_start();
-  for (sc_core::sc_trace_file* tf : traces) sc_core::sc_close_vcd_trace_file(tf);
   for (const auto& r : runners)
-    if (r->failure()) {
-      for (const auto& [temp, final_path] : renames) std::filesystem::remove(temp);
-      std::rethrow_exception(r->failure());
-    }
-  for (const auto& [temp, final_path] : renames) std::filesystem::rename(temp, final_path);
+    if (r->failure()) std::rethrow_exception(r->failure());
   RunEnd end;
   for (const auto& r : runners) end.interrupted_by = std::max(end.interrupted_by, r->interrupted());
+  for (const auto& t : traces) end.traces.push_back(t->finish());
   return end;
 }
 
