@@ -166,7 +166,7 @@ class Builder {
       n.op = OpKind::linear;
       n.out_features = l.at("out_features");
       n.has_bias = l.at("bias");
-      n.weight_init = {l.contains("init") ? init_kind_of(l.at("init")) : InitKind::uniform_fan_in, 1.0};
+      n.weight_init = {l.contains("init") ? init_kind_of(l.at("init")) : InitKind::uniform_fan_in, l.value("init_gain", 1.0)};
       if (norm_ == "fixup" && last) {
         // Fixup: a scalar bias before the classifier, which starts at zero.
         from = simple(name + ".bias_in", OpKind::bias, from);
