@@ -28,11 +28,17 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const po::opti
   all.add_options()("help,h", "show this help");
   po::options_description hidden;
   po::positional_options_description pos;
-  // A positional name ending in '?' is optional.
-  auto bare = [](const std::string& n) { return n.ends_with('?') ? n.substr(0, n.size() - 1) : n; };
+  // A positional name ending in '?' is optional; one ending in "..." (the last) takes the remaining arguments.
+  auto many = [](const std::string& n) { return n.ends_with("..."); };
+  auto bare = [&](const std::string& n) {
+    return n.ends_with('?') ? n.substr(0, n.size() - 1) : many(n) ? n.substr(0, n.size() - 3) : n;
+  };
   for (const auto& name : positional) {
-    hidden.add_options()(bare(name).c_str(), po::value<std::string>(), "");
-    pos.add(bare(name).c_str(), 1);
+    if (many(name))
+      hidden.add_options()(bare(name).c_str(), po::value<std::vector<std::string>>(), "");
+    else
+      hidden.add_options()(bare(name).c_str(), po::value<std::string>(), "");
+    pos.add(bare(name).c_str(), many(name) ? -1 : 1);
   }
   po::options_description cmdline;
   cmdline.add(all).add(hidden);
@@ -62,7 +68,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const po::opti
     return out;
   }
   for (const auto& name : positional)
-    if (!name.ends_with('?') && !out.values.count(name)) throw input::InputError(option_error("", "argument " + name, "nothing", usage));
+    if (!name.ends_with('?') && !out.values.count(bare(name))) throw input::InputError(option_error("", "argument " + name, "nothing", usage));
   return out;
 }
 

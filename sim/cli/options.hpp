@@ -16,7 +16,8 @@ struct ParsedOptions {
 };
 
 // Parses `args` against `visible` options plus positional names (a name ending
-// in '?' is optional); on any problem
+// in '?' is optional; a last name ending in "..." takes the remaining
+// arguments, a std::vector<std::string> under the name without dots); on any problem
 // throws input::InputError naming the option. `usage` is printed for --help.
 ParsedOptions parse_options(const std::vector<std::string>& args, const po::options_description& visible,
                             const std::vector<std::string>& positional, const std::string& usage);
