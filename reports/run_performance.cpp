@@ -76,7 +76,7 @@ RunPerformance performance_from_stats(const json& stats, const hw::HwConfig& con
       continue;
     }
     PerfRow k;
-    k.kernels = 1;
+    k.kernels = row.contains("kernels") ? count_at(row, "kernels", pointer, false, diags) : 1;
     k.elapsed_cycles = count_at(row, "cycles", pointer, true, diags);
     k.cycles = row.contains("attributed_cycles") ? count_at(row, "attributed_cycles", pointer, true, diags) : k.elapsed_cycles;
     k.busy_cycles = count_at(row, "busy_cycles", pointer, true, diags);

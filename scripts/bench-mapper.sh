@@ -16,7 +16,8 @@
 #     < 1 s; best of three runs, with the process's user time).
 # Nothing here is asserted in a test; wall times depend on what else the
 # machine does (the load average is recorded).
-#   scripts/bench-mapper.sh              (QTSIM_BUILD_DIR, QTSIM_BENCH_OUT, QTSIM_BENCH_BEFORE=COMMIT|none)
+#   scripts/bench-mapper.sh              (QTSIM_BUILD_DIR, QTSIM_BENCH_OUT, QTSIM_BENCH_BEFORE=COMMIT|none,
+#                                          QTSIM_BENCH_BEFORE_BINARY=a qtsim built at that commit, to skip the build)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${QTSIM_BUILD_DIR:-$top/build}
@@ -31,8 +32,8 @@ cd "$top"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The baseline commit's qtsim, built once per commit beside the checkout.
-old=""
-if [ "$before" != none ]; then
+old=${QTSIM_BENCH_BEFORE_BINARY:-}
+if [ -z "$old" ] && [ "$before" != none ]; then
   src=/tmp/qtsim-bench-before-$before
   if [ ! -x "$src/build/qtsim" ]; then
     rm -rf "$src"

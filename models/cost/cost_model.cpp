@@ -123,6 +123,7 @@ std::vector<KernelRecord> kernels_from_stats(const json& stats, const std::strin
     read_string(row, "phase", pointer, k.phase, diags);
     read_string(row, "path", pointer, k.path, diags);
     read_string(row, "unit", pointer, k.unit, diags);
+    if (row.contains("kernels")) read_count(row.at("kernels"), pointer_to_field(pointer, "kernels"), k.runs, diags);
     // Kernels on different units overlap: a kernel's latency share is its
     // attributed cycles (its part of the wall clock) when the run gives them.
     const char* cycles_field = row.contains("attributed_cycles") ? "attributed_cycles" : "cycles";
@@ -351,7 +352,7 @@ CostReport estimate(const std::vector<KernelRecord>& kernels, const hw::HwConfig
       if (k.actions.n[i]) e[cat_of[i]] += static_cast<double>(k.actions.n[i]) * pj[i];
     for (Totals* g : {&all, &slot(layers, li, k.layer.empty() ? "(step)" : k.layer), &slot(phases, pi, k.phase),
                       &slot(paths, di, k.path.empty() ? "(none)" : k.path)}) {
-      ++g->kernels;
+      g->kernels += k.runs;
       g->cycles += k.cycles;
       for (std::size_t j = 0; j < cats.size(); ++j) g->by_unit[j] += e[j];
     }

@@ -26,13 +26,15 @@
 namespace qtsim::cost {
 
 // One kernel of a run: its labels, elapsed cycles and action counts (a row of
-// stats.json "ops", written by sim/hwsim RunStats).
+// stats.json "ops", written by sim/hwsim RunStats: a kernel of the step
+// program summed over the steps, `runs` times in all).
 struct KernelRecord {
   std::string layer;  // "" for step-level work (reported as "(step)")
   std::string op;
   std::string phase;  // forward | backward-data | backward-weights | update
   std::string path;   // W A E G U BN, or "" (reported as "(none)")
   std::string unit;   // mac_array | vector_unit | norm_unit
+  std::uint64_t runs = 1;    // kernel runs the row sums ("kernels"; 1 when absent)
   std::uint64_t cycles = 0;  // its share of the wall clock ("attributed_cycles"; "cycles" when absent)
   hw::ActionCounts actions;
 };

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -11,7 +12,9 @@
 #include "reports/compare_report.hpp"
 #include "sim/compare/compare_run.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "run_files.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
 
 namespace qtsim::cli {
 
@@ -67,8 +70,12 @@ int run_compare(const Args& args) {
   o.ideal_memory = v.count("ideal-memory") > 0;
 
   const auto t0 = std::chrono::steady_clock::now();
+  // A given --out is checked and locked before any work; the default one names the network.
+  std::optional<util::OutputFolder> out_folder;
+  if (v.count("out")) out_folder.emplace(v["out"].as<std::string>(), "--out", files_of_any_run());
   compare::PreparedCompare prepared = compare::prepare_compare(o, {&hw_preset_file, &tech_table_file});
   const fs::path out = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path("compare-" + prepared.input.workload_name);
+  if (!out_folder) out_folder.emplace(out, "--out", files_of_any_run());
   const auto t1 = std::chrono::steady_clock::now();
   if (const int signal = compare::simulate_designs(prepared, o.progress)) {
     std::cerr << "interrupted before every design completed its step: nothing written\n";
@@ -79,17 +86,17 @@ int run_compare(const Args& args) {
   const std::vector<reports::ReportFile> files = reports::render_comparison(c);
   const std::string headline = reports::compare_headline_text(c);
 
-  util::ensure_directory(out);
+  util::throw_if_interrupted();
+  std::vector<util::OutputFile> set;
   for (std::size_t i = 0; i < prepared.input.designs.size(); ++i) {
-    util::ensure_directory(out / prepared.input.designs[i].key);
-    util::write_file_atomic(out / prepared.input.designs[i].key / "stats.json", portable_paths(prepared.stats_text[i]));
-    if (!prepared.ideal_stats_text[i].empty()) {
-      util::ensure_directory(out / prepared.input.designs[i].key / "ideal-memory");
-      util::write_file_atomic(out / prepared.input.designs[i].key / "ideal-memory" / "stats.json",
-                              portable_paths(prepared.ideal_stats_text[i]));
-    }
+    const std::string& key = prepared.input.designs[i].key;
+    set.push_back({key + "/stats.json", portable_paths(prepared.stats_text[i])});
+    if (!prepared.ideal_stats_text[i].empty())
+      set.push_back({key + "/ideal-memory/stats.json", portable_paths(prepared.ideal_stats_text[i])});
   }
-  for (const reports::ReportFile& f : files) util::write_file_atomic(out / f.name, portable_paths(f.contents));
+  for (const reports::ReportFile& f : files) set.push_back({f.name, portable_paths(f.contents)});
+  put_marker_last(set, "compare.json");
+  out_folder->commit(set);
   const auto t3 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
   std::cout << headline << "\n";

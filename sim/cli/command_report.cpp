@@ -13,7 +13,9 @@
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/json_file.hpp"
 #include "sim/input/value_text.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "run_files.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
 
 namespace qtsim::cli {
 
@@ -66,24 +68,33 @@ int run_report(const Args& args) {
   if (!fs::is_directory(dir, ec))
     throw input::InputError(input::Diagnostic{"command line", "DIR", "a directory written by qtsim simulate",
                                               fs::exists(dir, ec) ? "\"" + dir + "\", not a directory" : "\"" + dir + "\", which does not exist", ""});
+  // Into the run's own folder the report adds derived files; into another
+  // folder it is that folder's run, and replaces whatever an earlier run left.
+  const fs::path out_dir = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path(dir);
+  const bool own_folder = fs::equivalent(out_dir, dir, ec);
+  util::OutputFolder out(out_dir, "--out", own_folder ? std::vector<std::string>{} : files_of_any_run());
   const std::string stats_file = (fs::path(dir) / "stats.json").string();
   const nlohmann::json stats = input::read_json_file(stats_file);
   check_stats_format(stats, stats_file);
   const hw::HwConfig config = hardware_of(stats, stats_file);
   const std::string table_file = tech_table_file(v.count("tech") ? v["tech"].as<std::string>() : config.technology);
   const cost::TechTable table = cost::load_tech_table(table_file);
+  util::throw_if_interrupted();
   const cost::CostReport cost = cost::estimate(stats, config, table, stats_file);
   const reports::RunPerformance perf = reports::performance_from_stats(stats, config, stats_file);
+  util::throw_if_interrupted();
   const std::vector<reports::ReportFile> files = reports::render_run_report({stats, table, cost, perf});
+  util::throw_if_interrupted();
 
-  const fs::path out = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path(dir);
-  util::ensure_directory(out);
-  for (const reports::ReportFile& f : files) util::write_file_atomic(out / f.name, portable_paths(f.contents));
+  std::vector<util::OutputFile> set;
+  for (const reports::ReportFile& f : files) set.push_back({f.name, portable_paths(f.contents)});
+  put_marker_last(set, "report.json");
+  out.commit(set);
   std::cout << fmt::format("{} on {}: {:.4g} mJ, {:.4g} ms, {:.4g} mW average, {:.4g} mm2 (table {})\n",
                            reports::run_labels(stats).workload, config.name, cost.energy_pj * 1e-9, cost.seconds * 1e3,
                            cost.average_power_mw, cost.area.total_um2 * 1e-6, table.name);
   std::cout << "wrote";
-  for (const reports::ReportFile& f : files) std::cout << " " << (out / f.name).string();
+  for (const reports::ReportFile& f : files) std::cout << " " << (out_dir / f.name).string();
   std::cout << "\n";
   return 0;
 }

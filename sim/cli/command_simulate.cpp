@@ -11,6 +11,8 @@
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/scalesim/run_scalesim.hpp"
+#include "sim/util/output_folder.hpp"
+#include "run_files.hpp"
 
 namespace qtsim::cli {
 
@@ -43,7 +45,7 @@ int run_simulate(const Args& args) {
       ("mode", po::value<std::string>()->default_value("exact"), "exact (moves and computes the data) or timing (counts only)")
       ("out", po::value<std::string>(), "output directory for stats.json and the CSV files")
       ("trace", po::value<std::string>(), "write unit-busy and buffer-occupancy signals to this VCD file")
-      ("seed", po::value<std::uint32_t>(), "override training.seed")
+      ("seed", po::value<std::string>(), "override training.seed (an integer in [0, 4294967295])")
       ("scheme", po::value<std::string>(), "override the scheme with a preset")
       ("max-memory", po::value<std::string>(), "refuse exact runs needing more DRAM model memory than this (e.g. 8G; default half of RAM)")
       ("scalesim-cfg", po::value<std::string>(), "SCALE-Sim configuration file (instead of a workload)")
@@ -67,6 +69,8 @@ int run_simulate(const Args& args) {
     if (!v.count("scalesim-cfg"))
       throw input::InputError(input::Diagnostic{"command line", "--scalesim-cfg", "a SCALE-Sim .cfg with --topology",
                                                 "--topology alone", ""});
+    refuse_unused_options(v, {"WORKLOAD", "--hw", "--steps", "--mode", "--seed", "--scheme", "--dataflow", "--array", "--max-memory", "--trace"},
+                          "with --scalesim-cfg", "SCALE-Sim inputs take the layers from the topology and the hardware from the .cfg");
     scalesim::ScaleSimOptions so;
     so.cfg_path = v["scalesim-cfg"].as<std::string>();
     if (v.count("topology")) so.topology_path = v["topology"].as<std::string>();
@@ -78,15 +82,19 @@ int run_simulate(const Args& args) {
         throw input::InputError(input::Diagnostic{"command line", "--topology-format", "conv or gemm", "\"" + f + "\"", ""});
       so.topology_format = f == "gemm" ? scalesim::TopologyFormat::gemm : scalesim::TopologyFormat::conv;
     }
+    so.previous_run_files = files_of_any_run();
     return scalesim::run_scalesim(so, std::cout);
   }
+  // Checked and locked before any work (lowering a large network's step takes seconds).
+  util::OutputFolder out_folder(v["out"].as<std::string>(), "--out", files_of_any_run());
   HwRunSetup setup = prepare_hw_run(v, "simulate");
   if (v.count("ideal-memory")) setup.config = hw::with_ideal_memory(setup.config);
+  load_run_data(setup);
   hwsim::RunStats stats(setup.config);
   std::vector<hwsim::StepOutcome> steps;
   hwsim::FaultWatch faults;  // exact mode: first NaN/Inf of each step
   const bool exact = setup.session.mode == hw::ExecMode::exact;
-  const hwsim::RunEnd end = hwsim::run_on_hardware(
+  hwsim::RunEnd end = hwsim::run_on_hardware(
       setup.workload, setup.config, setup.session, setup.data ? &*setup.data : nullptr, stats, exact ? &faults : nullptr,
       [&](const hwsim::StepOutcome& o) {
         steps.push_back(o);
@@ -101,7 +109,7 @@ int run_simulate(const Args& args) {
   }
   const hwsim::SimulationOutputs out{setup.workload, setup.config, setup.hw_document, setup.session, stats, steps,
                                      end.interrupted_by};
-  hwsim::write_simulation_outputs(out, v["out"].as<std::string>());
+  out_folder.commit(hwsim::simulation_files(out), &end.traces);
   if (end.interrupted_by) {
     std::cerr << fmt::format("interrupted after {} of {} steps: outputs in {} hold the completed steps, marked partial\n",
                              steps.size(), setup.session.steps, v["out"].as<std::string>());

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 
 #include "command.hpp"
 #include "hw_run_setup.hpp"
@@ -12,7 +13,9 @@
 #include "sim/hwsim/step_feed.hpp"
 #include "sim/hwsim/tensor_compare.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
+#include "run_files.hpp"
 
 namespace qtsim::cli {
 
@@ -68,7 +71,7 @@ int run_validate(const Args& args) {
       ("dataflow", po::value<std::string>(), "override the MAC array's dataflow: os, ws or is")
       ("array", po::value<std::string>(), "override the MAC array's size, ROWSxCOLS (e.g. 8x8)")
       ("steps", po::value<std::int64_t>(), "training steps to compare (default 1)")
-      ("seed", po::value<std::uint32_t>(), "override training.seed")
+      ("seed", po::value<std::string>(), "override training.seed (an integer in [0, 4294967295])")
       ("scheme", po::value<std::string>(), "override the scheme with a preset")
       ("rtol", po::value<double>(), "float tensors: relative tolerance (default 1e-4)")
       ("max-memory", po::value<std::string>(), "refuse runs needing more DRAM model memory than this (default half of RAM)")
@@ -81,13 +84,16 @@ int run_validate(const Args& args) {
                                         "tensor of every step:\nintegers exactly, floats within a tolerance. Exit code 1 on a mismatch.");
   if (p.help) return 0;
   const auto& v = p.values;
-  HwRunSetup setup = prepare_hw_run(v, "validate");
   hwsim::FloatTolerance tol;
   if (v.count("rtol")) {
     tol.rtol = v["rtol"].as<double>();
     if (!(tol.rtol >= 0.0 && tol.rtol < 1.0))
       throw input::InputError(input::Diagnostic{"command line", "--rtol", "a number in [0, 1)", fmt::format("{}", tol.rtol), ""});
   }
+  std::optional<util::OutputFolder> out_folder;  // checked and locked before any work
+  if (v.count("out")) out_folder.emplace(v["out"].as<std::string>(), "--out", files_of_any_run());
+  HwRunSetup setup = prepare_hw_run(v, "validate");
+  load_run_data(setup);
   const bool quiet = v.count("quiet") > 0;
   const workload::Workload& w = setup.workload;
   ref::Model reference(w.network, w.scheme, w.training.seed);
@@ -102,7 +108,9 @@ int run_validate(const Args& args) {
   if (w.scheme.is_float())
     std::cout << "FP32 scheme: every step starts from the reference's parameters and optimizer state; floats are compared "
                  "within the tolerance (the hardware sums in its dataflow's order)\n";
+  int stopped_by = 0;  // a signal seen before the reference's step: the hardware's step is not compared
   const hwsim::RunEnd end = hwsim::run_on_hardware(w, setup.config, setup.session, &*setup.data, stats, &hw_tensors, [&](const hwsim::StepOutcome& o) {
+    if ((stopped_by = util::interrupt_signal()) != 0) return false;
     const data::Batch b = feed.batch(o.step);
     ref_tensors.clear();
     reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
@@ -126,7 +134,8 @@ int run_validate(const Args& args) {
     }
     report.push_back({{"step", o.step}, {"tensors", step_rows}});
     std::cout << fmt::format("step {}: {} tensors: {} integer exact, {} float identical, {} float within tolerance, "
-                             "{} mismatched; {} cycles\n", o.step, rows.size(), exact, identical, close, bad, o.cycles);
+                             "{} mismatched; {} cycles\n", o.step, rows.size(), exact, identical, close, bad, o.cycles)
+              << std::flush;  // one line per step, also in a log file
     for (const auto& c : rows)
       if (!c.ok) {
         std::cout << fmt::format("MISMATCH at step {}, layer {}, tensor {}, index {} {}: hardware {}, reference {} ({})\n",
@@ -140,18 +149,26 @@ int run_validate(const Args& args) {
       }
     return !failed;
   }, w.scheme.is_float() ? &reference : nullptr);
-  if (v.count("out")) {
-    const std::filesystem::path dir = v["out"].as<std::string>();
-    util::ensure_directory(dir);
-    nlohmann::ordered_json doc{{"format", "qtsim-validation"}, {"version", 1}, {"workload", w.name},
-                               {"scheme", w.scheme.name},     {"hardware", setup.config.name}, {"passed", !failed},
-                               {"tensor_digest", fmt::format("{:016x}", digest.h)},
-                               {"tolerance", {{"rtol", tol.rtol}, {"atol_fraction", tol.atol_fraction}}}, {"steps", report}};
-    util::write_file_atomic(dir / "validation.json", doc.dump(1) + "\n");
+  const int interrupted_by = end.interrupted_by ? end.interrupted_by : stopped_by;
+  if (interrupted_by && report.empty()) {
+    std::cerr << "interrupted before the first step was compared: nothing written\n";
+    return 128 + interrupted_by;
   }
-  if (end.interrupted_by) {
-    std::cout << fmt::format("validation interrupted after {} step(s)\n", report.size());
-    return 128 + end.interrupted_by;
+  if (out_folder) {
+    // An interrupted validation has not passed: "passed" speaks for every step asked for.
+    nlohmann::ordered_json doc{{"format", "qtsim-validation"}, {"version", 1}, {"workload", w.name},
+                               {"scheme", w.scheme.name},     {"hardware", setup.config.name}, {"passed", !failed && !interrupted_by},
+                               {"steps_planned", setup.session.steps}, {"steps_compared", report.size()}};
+    if (interrupted_by)
+      doc["partial"] = {{"interrupted_by", util::signal_name(interrupted_by)}, {"steps_completed", report.size()}};
+    doc["tensor_digest"] = fmt::format("{:016x}", digest.h);
+    doc["tolerance"] = {{"rtol", tol.rtol}, {"atol_fraction", tol.atol_fraction}};
+    doc["steps"] = report;
+    out_folder->commit({{"validation.json", doc.dump(1) + "\n"}});
+  }
+  if (interrupted_by) {
+    std::cout << fmt::format("validation interrupted after {} of {} step(s): not passed\n", report.size(), setup.session.steps);
+    return 128 + interrupted_by;
   }
   std::cout << fmt::format("hardware tensor digest: {:016x}\n", digest.h);
   std::cout << (failed ? "validation FAILED\n" : "validation passed\n");

@@ -9,6 +9,7 @@
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/train/trainer.hpp"
+#include "sim/util/output_path.hpp"
 #include "workload_overrides.hpp"
 
 namespace qtsim::cli {
@@ -78,7 +79,7 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   diags.throw_if_any();
 
   WorkloadOverrides overrides;
-  if (v.count("seed")) overrides.seed = v["seed"].as<std::uint32_t>();
+  overrides.seed = seed_option(v);
   if (v.count("scheme")) overrides.scheme = v["scheme"].as<std::string>();
   if (v.count("steps")) overrides.steps = v["steps"].as<std::int64_t>();
   HwRunSetup s{load_with_overrides(v["workload"].as<std::string>(), overrides), {}, {}, {}, std::nullopt};
@@ -88,7 +89,10 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   s.config = hwconfig::parse_hw_config(s.hw_document, hw_path);
   s.session.mode = mode == "timing" ? hw::ExecMode::timing : hw::ExecMode::exact;
   s.session.steps = overrides.steps.value_or(1);
-  if (v.count("trace")) s.session.vcd_path = v["trace"].as<std::string>();
+  if (v.count("trace")) {
+    s.session.vcd_path = v["trace"].as<std::string>();
+    util::check_output_file(s.session.vcd_path, "--trace");
+  }
   s.session.progress = !v.count("no-progress");
   // Lowering a step checks that this hardware can run this workload at all
   // (datapath, normalization unit, buffers large enough for every layer).
@@ -101,6 +105,8 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
     throw input::InputError(input::Diagnostic{hw_path, "/sram", "buffers large enough for every layer of " + s.workload.name,
                                               e.what(), ""});
   }
+  if (s.session.mode == hw::ExecMode::timing)
+    refuse_unused_options(v, {"--max-memory"}, "in timing mode", "timing runs move no data, so they need no DRAM model memory");
   if (s.session.mode == hw::ExecMode::exact) {
     const std::uint64_t limit = v.count("max-memory") ? parse_bytes(v["max-memory"].as<std::string>(), "--max-memory")
                                                       : physical_memory() / 2;
@@ -110,9 +116,12 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
           fmt::format("an exact {} of {} to fit in {:.2f} GiB (raise --max-memory, lower the batch, or use --mode timing)",
                       verb, s.workload.name, static_cast<double>(limit) / (1ull << 30)),
           fmt::format("{:.2f} GiB of DRAM model per step", static_cast<double>(need) / (1ull << 30)), ""});
-    s.data = train::load_data(s.workload);
   }
   return s;
+}
+
+void load_run_data(HwRunSetup& s) {
+  if (s.session.mode == hw::ExecMode::exact) s.data = train::load_data(s.workload);
 }
 
 }  // namespace qtsim::cli

@@ -19,11 +19,16 @@ struct HwRunSetup {
   hw::HwConfig config;
   nlohmann::json hw_document;          // the checked configuration, defaults filled in
   hwsim::SessionOptions session;
-  std::optional<data::DatasetPair> data;  // exact mode
+  std::optional<data::DatasetPair> data;  // exact mode, after load_run_data
 };
 
-// `verb` names the command in messages. Throws input::InputError for bad input.
+// `verb` names the command in messages. Throws input::InputError for bad input
+// (the --trace path included). Loads no data: load_run_data does, once the
+// output folder has been checked.
 HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb);
+
+// The data set of an exact run (nothing in timing mode).
+void load_run_data(HwRunSetup& s);
 
 // --dataflow and --array change the configuration document before it is checked.
 void apply_hw_overrides(const po::variables_map& v, nlohmann::json& doc);

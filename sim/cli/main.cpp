@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 
+#include <csignal>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -33,6 +34,23 @@ const char* kUsage =
     "  check WORKLOAD      check a workload file and print its expanded network\n"
     "  scheme [NAME]       list the scheme presets, or print one as JSON\n";
 
+// The verb's exit code (an unknown verb is bad input).
+int run_verb(const std::string& verb, const qtsim::cli::Args& args) {
+  using namespace qtsim;
+  if (verb == "train") return cli::run_train(args);
+  if (verb == "check") return cli::run_check(args);
+  if (verb == "simulate") return cli::run_simulate(args);
+  if (verb == "validate") return cli::run_validate(args);
+  if (verb == "scheme") return cli::run_scheme(args);
+  if (verb == "report") return cli::run_report(args);
+  if (verb == "compare") return cli::run_compare(args);
+  if (verb == "sweep") return cli::run_sweep(args);
+  const std::string guess =
+      input::did_you_mean(verb, {"train", "simulate", "validate", "report", "compare", "sweep", "check", "scheme"});
+  std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
+  return input::kExitBadInput;
+}
+
 }  // namespace
 
 // Entered through SystemC's sc_elab_and_sim (see main below).
@@ -41,9 +59,12 @@ extern "C" int sc_main(int argc, char** argv) {
   // Tensors of tens of MB are allocated and freed every layer of every step. By
   // default glibc maps each one afresh (and the kernel zeroes every page again);
   // keeping freed memory in the heap removes that cost.
-  util::install_interrupt_handlers();
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  util::install_interrupt_handlers();
+  // A file-size limit (ulimit -f) then fails the write with EFBIG, reported
+  // like a full disk, instead of killing the process half-way through a set.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::cout << kUsage;
     return argc < 2 ? input::kExitBadInput : 0;
@@ -51,17 +72,13 @@ extern "C" int sc_main(int argc, char** argv) {
   const std::string verb = argv[1];
   const cli::Args args(argv + 2, argv + argc);
   try {
-    if (verb == "train") return cli::run_train(args);
-    if (verb == "check") return cli::run_check(args);
-    if (verb == "simulate") return cli::run_simulate(args);
-    if (verb == "validate") return cli::run_validate(args);
-    if (verb == "scheme") return cli::run_scheme(args);
-    if (verb == "report") return cli::run_report(args);
-    if (verb == "compare") return cli::run_compare(args);
-    if (verb == "sweep") return cli::run_sweep(args);
-    const std::string guess = input::did_you_mean(verb, {"train", "simulate", "validate", "report", "compare", "sweep", "check", "scheme"});
-    std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
-    return input::kExitBadInput;
+    const int code = run_verb(verb, args);
+    // A signal that arrived after the last check still ends the process as a
+    // signal would: the outputs are complete either way.
+    return util::interrupted() ? 128 + util::interrupt_signal() : code;
+  } catch (const util::Interrupted& i) {
+    std::cerr << "interrupted: nothing written\n";
+    return 128 + i.signal;
   } catch (const input::InputError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << "error: " << d.str() << "\n";
     return input::kExitBadInput;

@@ -11,6 +11,7 @@
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/json_file.hpp"
+#include "sim/util/interrupt.hpp"
 #include "sim/workload/scheme_json.hpp"
 #include "workload_variants.hpp"
 
@@ -52,7 +53,9 @@ HwChoice preset_for(const std::string& family, int rows, int cols, const PresetL
 std::string array_text(const hw::HwConfig& c) { return fmt::format("{}x{}", c.array.rows, c.array.cols); }
 
 // The lowering checks that the hardware can run the workload (datapath, normalization unit, buffer sizes).
+// Each lowers a whole step: the iso-area search's many calls stop on Ctrl-C.
 void check_runs(const workload::Workload& w, const hw::HwConfig& c, const std::string& file) {
+  util::throw_if_interrupted();
   try {
     (void)hwsim::dram_bytes_needed(w, c);
   } catch (const std::invalid_argument& e) {

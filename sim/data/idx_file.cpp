@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "sim/input/diagnostic.hpp"
+#include "sim/util/interrupt.hpp"
 
 namespace qtsim::data {
 
@@ -18,8 +19,12 @@ namespace {
 using input::Diagnostic;
 using input::InputError;
 
-// A header claiming more than this is corrupt, not a data set we could hold.
-constexpr std::uint64_t kMaxPayloadBytes = std::uint64_t{1} << 40;
+// A header claiming more than this is corrupt (or a decompression bomb), not a
+// data set of 28x28 images we would train on: 1.3 million images, 22 times
+// Fashion-MNIST's training set. Checked before anything is inflated.
+constexpr std::uint64_t kMaxPayloadBytes = std::uint64_t{1} << 30;
+// Trailing data is counted up to this much, not inflated to its end.
+constexpr std::uint64_t kMaxTrailingCount = std::uint64_t{1} << 20;
 
 [[noreturn]] void fail(const std::string& path, std::string where, std::string expected, std::string found,
                        std::string hint = {}) {
@@ -91,11 +96,12 @@ class GzFile {
     return errnum == Z_BUF_ERROR;
   }
 
-  // Counts (and discards) what is left.
-  std::uint64_t count_rest() {
+  // Counts (and discards) what is left, up to `limit` + 1 bytes: a stream
+  // that inflates to gigabytes is not inflated to its end.
+  std::uint64_t count_rest(std::uint64_t limit) {
     std::vector<std::uint8_t> sink(1 << 16);
     std::uint64_t n = 0;
-    for (std::size_t got; (got = read(sink.data(), sink.size())) > 0;) n += got;
+    for (std::size_t got; n <= limit && (got = read(sink.data(), sink.size())) > 0;) n += got;
     return n;
   }
 
@@ -141,7 +147,7 @@ IdxFile read_idx_u8(const std::string& path, int expected_rank) {
     const std::uint32_t size = big_endian_u32(size_bytes);
     idx.dims.push_back(size);
     if (size != 0 && payload_bytes > kMaxPayloadBytes / size) {
-      fail(path, fmt::format("dimension {}", d), "dimensions whose product is at most 2^40 bytes",
+      fail(path, fmt::format("dimension {}", d), "dimensions whose product is at most 2^30 bytes (1 GiB)",
            fmt::format("dimension {} = {} makes the product larger", d, size));
     }
     payload_bytes *= size;
@@ -151,6 +157,7 @@ IdxFile read_idx_u8(const std::string& path, int expected_rank) {
   constexpr std::size_t kChunk = std::size_t{1} << 22;
   std::uint64_t have = 0;
   while (have < payload_bytes) {
+    util::throw_if_interrupted();  // inflating Fashion-MNIST takes seconds on a loaded machine
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, payload_bytes - have));
     idx.data.resize(static_cast<std::size_t>(have) + want);
     const std::size_t got = file.read(idx.data.data() + have, want);
@@ -160,7 +167,10 @@ IdxFile read_idx_u8(const std::string& path, int expected_rank) {
            fmt::format("{} bytes{}", have, truncation_note(file)));
     }
   }
-  if (const std::uint64_t extra = file.count_rest(); extra > 0) {
+  if (const std::uint64_t extra = file.count_rest(kMaxTrailingCount); extra > kMaxTrailingCount) {
+    fail(path, "payload", fmt::format("{} bytes of data for dimensions {}", payload_bytes, fmt::join(idx.dims, "x")),
+         fmt::format("more than {} bytes (over 1 MiB of trailing data after it; not read further)", payload_bytes + kMaxTrailingCount));
+  } else if (extra > 0) {
     fail(path, "payload", fmt::format("{} bytes of data for dimensions {}", payload_bytes, fmt::join(idx.dims, "x")),
          fmt::format("{} bytes ({} trailing bytes after the data)", payload_bytes + extra, extra));
   }

@@ -23,7 +23,9 @@ constexpr std::uint32_t idx_u8_magic(int rank) { return 0x00000800U | static_cas
 // (unsigned bytes, `expected_rank` dimensions) and that the payload is exactly
 // product(dims) bytes. Throws input::InputError naming the path for a missing
 // file, a directory, a corrupt gzip stream, a wrong magic, truncated or
-// trailing data.
+// trailing data, or a header claiming more than 1 GiB of data (checked before
+// anything is inflated; trailing data is inflated no further than 1 MiB).
+// A signal (Ctrl-C) stops the reading between 4 MiB chunks: util::Interrupted.
 IdxFile read_idx_u8(const std::string& path, int expected_rank);
 
 }  // namespace qtsim::data

@@ -1,9 +1,6 @@
 #include "hw_session.hpp"
 
-#include <unistd.h>
-
 #include <bit>
-#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -14,6 +11,7 @@
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "models/ref/model.hpp"
 #include "sim/hwsim/step_feed.hpp"
+#include "sim/hwsim/vcd_trace.hpp"
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
 #include "sim/util/interrupt.hpp"
@@ -107,6 +105,8 @@ class JobRunner {
       if (exact) plan_.store->load(*plan_.model, a.dram(), a.regs(), 0);
       util::Progress progress("simulate", job_.options.steps, job_.options.progress);
       for (std::int64_t s = 0; s < job_.options.steps; ++s) {
+        // Lowering a step of a large network takes about a second: not after a signal.
+        util::throw_if_interrupted();
         a.regs().v.resize(plan_.persistent_regs);
         a.events() = {};
         if (exact && job_.resync && s > 0) plan_.store->load(*job_.resync, a.dram(), a.regs(), static_cast<int>(s & 1));
@@ -178,31 +178,24 @@ class JobRunner {
 
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
   std::vector<std::unique_ptr<JobRunner>> runners;
-  for (std::size_t i = 0; i < jobs.size(); ++i) runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
-  // Traces are written under a temporary name and renamed when complete.
-  std::vector<sc_core::sc_trace_file*> traces;
-  std::vector<std::pair<std::string, std::string>> renames;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    util::throw_if_interrupted();  // each runner lowers a whole step first
+    runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
+  }
+  // Traces are written under a temporary name and handed to the caller when complete.
+  std::vector<std::unique_ptr<VcdTrace>> traces;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (jobs[i].options.vcd_path.empty()) continue;
-    std::string path = jobs[i].options.vcd_path;
-    if (path.size() < 4 || path.substr(path.size() - 4) != ".vcd") path += ".vcd";
-    const std::string temp_base = path + ".tmp." + std::to_string(::getpid());
-    sc_core::sc_trace_file* tf = sc_core::sc_create_vcd_trace_file(temp_base.c_str());
-    tf->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
-    runners[i]->accelerator().trace(tf);
-    traces.push_back(tf);
-    renames.emplace_back(temp_base + ".vcd", path);
+    traces.push_back(std::make_unique<VcdTrace>(jobs[i].options.vcd_path));
+    traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
+    runners[i]->accelerator().trace(traces.back()->file());
   }
   sc_core::sc_start();
-  for (sc_core::sc_trace_file* tf : traces) sc_core::sc_close_vcd_trace_file(tf);
   for (const auto& r : runners)
-    if (r->failure()) {
-      for (const auto& [temp, final_path] : renames) std::filesystem::remove(temp);
-      std::rethrow_exception(r->failure());
-    }
-  for (const auto& [temp, final_path] : renames) std::filesystem::rename(temp, final_path);
+    if (r->failure()) std::rethrow_exception(r->failure());
   RunEnd end;
   for (const auto& r : runners) end.interrupted_by = std::max(end.interrupted_by, r->interrupted());
+  for (const auto& t : traces) end.traces.push_back(t->finish());
   return end;
 }
 

@@ -16,6 +16,7 @@
 #include "models/ref/tensor_sink.hpp"
 #include "sim/data/dataset.hpp"
 #include "sim/hwsim/run_stats.hpp"
+#include "sim/util/staged_file.hpp"
 #include "sim/workload/workload.hpp"
 
 namespace qtsim::hwsim {
@@ -23,7 +24,7 @@ namespace qtsim::hwsim {
 struct SessionOptions {
   hw::ExecMode mode = hw::ExecMode::exact;
   std::int64_t steps = 1;
-  std::string vcd_path;        // unit-busy and buffer-occupancy trace ("" for none)
+  std::string vcd_path;        // unit-busy and buffer-occupancy trace, written under exactly this name ("" for none)
   bool progress = false;       // progress on stderr
 };
 
@@ -67,6 +68,7 @@ struct HardwareJob {
 // statistics then hold the steps that completed).
 struct RunEnd {
   int interrupted_by = 0;  // the signal, 0 when complete
+  std::vector<util::StagedFile> traces;  // complete VCD traces, to be committed with the run's outputs
 };
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs);
 

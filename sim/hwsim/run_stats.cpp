@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <tuple>
+
 namespace qtsim::hwsim {
 
 using nlohmann::ordered_json;
@@ -85,6 +87,18 @@ std::uint64_t macs(const hw::ActionCounts& a) { return a[hw::Action::mac_int8] +
 double ratio(std::uint64_t a, std::uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; }
 
 }  // namespace
+
+std::vector<KernelTotals> RunStats::by_kernel() const {
+  std::vector<KernelTotals> rows;
+  std::map<std::tuple<std::string, std::string, hw::Phase, std::string, hw::Unit>, std::size_t> index;
+  for (const OpRecord& r : ops_) {
+    const hw::KernelLabel& l = r.k.label;
+    auto [it, fresh] = index.try_emplace({l.layer, l.op, l.phase, l.path, l.unit}, rows.size());
+    if (fresh) rows.push_back({l, {}});
+    rows[it->second].totals.add(r);
+  }
+  return rows;
+}
 
 std::vector<std::pair<std::string, Totals>> RunStats::by_layer() const {
   return group(ops_, [](const OpRecord& r) { return r.k.label.layer.empty() ? std::string("(step)") : r.k.label.layer; });
@@ -171,20 +185,18 @@ ordered_json RunStats::to_json() const {
   ordered_json maps = ordered_json::array();
   for (const MappingRecord& m : mappings_) maps.push_back(mapping_json(m));
   j["mappings"] = maps;
+  // One row per kernel of the step program, summed over the steps, so the
+  // file's size does not grow with the step count; ops.csv has every kernel of
+  // every step. "kernels" is how many runs a row sums.
   ordered_json ops = ordered_json::array();
-  for (const OpRecord& r : ops_) {
-    const hw::KernelStats& k = r.k;
-    ordered_json row{{"step", r.step},       {"layer", k.label.layer}, {"op", k.label.op},
-                     {"phase", hw::to_string(k.label.phase)}, {"path", k.label.path},
-                     {"unit", hw::to_string(k.label.unit)},   {"start_cycle", k.start_cycle}};
-    Totals t;
-    t.add(r);
-    row.update(totals_json(t));
-    row["cycles"] = k.cycles;
-    row["attributed_cycles"] = r.attributed_cycles;
+  for (const KernelTotals& k : by_kernel()) {
+    ordered_json row{{"layer", k.label.layer}, {"op", k.label.op}, {"phase", hw::to_string(k.label.phase)},
+                     {"path", k.label.path},   {"unit", hw::to_string(k.label.unit)}};
+    row.update(totals_json(k.totals));
+    row["cycles"] = k.totals.elapsed_cycles;
+    row["attributed_cycles"] = k.totals.cycles;
     row.erase("seconds");
     row.erase("elapsed_cycles");
-    row.erase("kernels");
     row.erase("unit_busy_cycles");
     ops.push_back(row);
   }
@@ -206,20 +218,20 @@ std::string action_cells(const hw::ActionCounts& a) {
   return s;
 }
 
+}  // namespace
+
 // Layer names are ours (no commas or quotes), but quote defensively.
-std::string cell(const std::string& v) {
+std::string csv_cell(const std::string& v) {
   if (v.find_first_of(",\"\n") == std::string::npos) return v;
   std::string q = "\"";
   for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
 
-}  // namespace
-
 std::string RunStats::csv(const std::string& key, const std::vector<std::pair<std::string, Totals>>& rows) const {
   std::string out = key + ",cycles,elapsed_cycles,stall_cycles,busy_cycles,array_utilization,kernels,tiles" + action_header() + "\n";
   for (const auto& [name, t] : rows)
-    out += fmt::format("{},{},{},{},{},{:.6f},{},{}{}\n", cell(name), t.cycles, t.elapsed_cycles, t.stall_cycles(), t.busy_cycles,
+    out += fmt::format("{},{},{},{},{},{:.6f},{},{}{}\n", csv_cell(name), t.cycles, t.elapsed_cycles, t.stall_cycles(), t.busy_cycles,
                        array_utilization(t), t.kernels, t.tiles, action_cells(t.actions));
   return out;
 }
@@ -232,7 +244,7 @@ std::string RunStats::ops_csv() const {
       "step,layer,op,phase,path,unit,start_cycle,cycles,attributed_cycles,stall_cycles,busy_cycles,tiles" + action_header() + "\n";
   for (const OpRecord& r : ops_) {
     const hw::KernelStats& k = r.k;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}{}\n", r.step, cell(k.label.layer), cell(k.label.op),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}{}\n", r.step, csv_cell(k.label.layer), csv_cell(k.label.op),
                        hw::to_string(k.label.phase), k.label.path, hw::to_string(k.label.unit), k.start_cycle, k.cycles,
                        r.attributed_cycles, k.cycles - k.busy_cycles, k.busy_cycles, k.tiles, action_cells(k.actions));
   }
@@ -247,14 +259,14 @@ std::string RunStats::mappings_csv() const {
   for (const MappingRecord& m : mappings_) {
     const hw::GemmMapping& mp = m.chosen.mapping;
     const std::uint64_t macs = static_cast<std::uint64_t>(m.dims.m * m.dims.n * m.dims.k);
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{},{},{},{},{},{},{},{:.2f},{:.2f},{}\n", cell(m.layer),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{},{},{},{},{},{},{},{:.2f},{:.2f},{}\n", csv_cell(m.layer),
                        hw::to_string(m.phase), m.dims.m, m.dims.n, m.dims.k, mp.tile_size[0], mp.tile_size[1],
                        mp.tile_size[2], mp.order_string(), mp.tiles(), mp.folds(), mp.continues_folds() ? 1 : 0,
                        m.busy_cycles, mp.whole_cycles(),
                        ratio(m.busy_cycles, static_cast<std::uint64_t>(std::max<std::int64_t>(1, mp.whole_cycles()))),
                        m.output_stage_cycles, m.elapsed_cycles, m.traffic.a_loads, m.traffic.b_loads, m.traffic.a_bytes,
                        m.traffic.b_bytes, m.traffic.out_bytes, ratio(macs, m.traffic.a_bytes), ratio(macs, m.traffic.b_bytes),
-                       cell(m.outputs));
+                       csv_cell(m.outputs));
   }
   return out;
 }

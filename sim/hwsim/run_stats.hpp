@@ -54,6 +54,15 @@ struct Totals {
   std::uint64_t stall_cycles() const { return elapsed_cycles - busy_cycles; }
 };
 
+// One kernel of the step program (same labels), summed over the steps.
+struct KernelTotals {
+  hw::KernelLabel label;
+  Totals totals;
+};
+
+// A CSV field, quoted when it holds a comma, a quote or a newline.
+std::string csv_cell(const std::string& v);
+
 class RunStats {
  public:
   explicit RunStats(const hw::HwConfig& config) : config_(config) {}
@@ -67,8 +76,10 @@ class RunStats {
   std::vector<std::pair<std::string, Totals>> by_layer() const;
   std::vector<std::pair<std::string, Totals>> by_phase() const;
   std::vector<std::pair<std::string, Totals>> by_unit() const;
+  // Keyed by the kernel's labels (layer, op, phase, path, unit), in first-seen order.
+  std::vector<KernelTotals> by_kernel() const;
 
-  nlohmann::ordered_json to_json() const;  // totals, phases, units, layers, mappings, ops
+  nlohmann::ordered_json to_json() const;  // totals, phases, units, layers, mappings, ops (per kernel, summed over steps)
   std::string ops_csv() const;
   std::string layers_csv() const;
   std::string phases_csv() const;

@@ -1,16 +1,18 @@
 #pragma once
 // The files `qtsim simulate` writes (docs/HARDWARE.md "Outputs"): stats.json
 // with every figure plus the workload, scheme and hardware used, and ops.csv,
-// layers.csv, phases.csv. Data files contain nothing that depends on the time
-// or the machine; the run's metadata is kept in run.json. Every file is written
-// atomically, and only after the run has completed.
-#include <filesystem>
+// layers.csv, phases.csv, mappings.csv, steps.csv. stats.json is a summary whose size does
+// not grow with the step count (per-kernel rows summed over the steps); the
+// per-step and per-kernel-run detail is in steps.csv and ops.csv. Data files
+// contain nothing that depends on the time or the machine.
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/run_stats.hpp"
+#include "sim/util/output_folder.hpp"
 #include "sim/workload/workload.hpp"
 
 namespace qtsim::hwsim {
@@ -26,6 +28,10 @@ struct SimulationOutputs {
 };
 
 nlohmann::ordered_json stats_document(const SimulationOutputs& o);
-void write_simulation_outputs(const SimulationOutputs& o, const std::filesystem::path& dir);
+// One row per completed step: cycles, and in exact mode loss, correct
+// predictions, saturation counts per data path and the first NaN/Inf.
+std::string steps_csv(const SimulationOutputs& o);
+// The whole set, stats.json (its marker) last.
+std::vector<util::OutputFile> simulation_files(const SimulationOutputs& o);
 
 }  // namespace qtsim::hwsim

@@ -13,8 +13,8 @@
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/scalesim/scratchpad_model.hpp"
-#include "sim/util/atomic_file.hpp"
 #include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
 
 namespace qtsim::scalesim {
 
@@ -218,7 +218,7 @@ int run_scalesim(const ScaleSimOptions& options, std::ostream& out) {
   if (options.out_dir.empty())
     throw input::InputError(input::Diagnostic{"command line", "--out", "an output directory", "nothing", ""});
   const std::filesystem::path dir(options.out_dir);
-  util::ensure_directory(dir);
+  util::OutputFolder folder(dir, "--out", options.previous_run_files);
   const hw::HwConfig config = scalesim_hw_config(cfg, options.ideal_memory);
 
   const std::vector<QtsimLayerRun> runs = simulate_layers(config, layers, cfg.file, [] { return util::interrupted(); });
@@ -227,8 +227,7 @@ int run_scalesim(const ScaleSimOptions& options, std::ostream& out) {
     return 128 + util::interrupt_signal();
   }
   const std::vector<ScaleSimLayerResult> results = scalesim_results(cfg, options.ideal_memory, layers, runs);
-  util::write_file_atomic(dir / "COMPUTE_REPORT.csv", compute_report_csv(results, config));
-  util::write_file_atomic(dir / "QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config));
+  folder.commit({{"QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config)}, {"COMPUTE_REPORT.csv", compute_report_csv(results, config)}});
 
   const bool user = cfg.user_bandwidth && !options.ideal_memory;
   out << fmt::format("SCALE-Sim run {}: {}x{} array, {} dataflow, {} layers from {}; {}\n", cfg.run_name, config.array.rows,

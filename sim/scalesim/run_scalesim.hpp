@@ -45,6 +45,7 @@ struct ScaleSimOptions {
   std::string out_dir;        // created if missing; COMPUTE_REPORT.csv and QTSIM_LAYER_REPORT.csv go here
   bool ideal_memory = false;  // SCALE-Sim's no-stall compute cycles; qtsim's accelerator with ideal memory
   TopologyFormat topology_format = TopologyFormat::from_header;
+  std::vector<std::string> previous_run_files;  // files of an earlier run in out_dir to remove (util::OutputFolder)
 };
 
 // A layer on qtsim's accelerator (QTSIM_LAYER_REPORT.csv).
@@ -89,9 +90,10 @@ std::string compute_report_csv(const std::vector<ScaleSimLayerResult>& results, 
 // it (mapping, tiles, folds, busy and elapsed cycles, DRAM and SRAM traffic).
 std::string layer_report_csv(const std::vector<ScaleSimLayerResult>& results, const hw::HwConfig& config);
 
-// Loads the inputs, simulates, writes the reports (atomically) into out_dir and
-// a per-layer summary to `out`. Returns 0. Bad inputs throw input::InputError
-// (the command line prints them and exits with code 2).
+// Loads the inputs, simulates, writes the reports (as one set, util::OutputFolder)
+// into out_dir and a per-layer summary to `out`. Returns 0. Bad inputs throw
+// input::InputError (the command line prints them and exits with code 2); a
+// signal between layers writes nothing and returns 128 + the signal.
 int run_scalesim(const ScaleSimOptions& options, std::ostream& out);
 
 }  // namespace qtsim::scalesim

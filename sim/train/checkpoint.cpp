@@ -1,11 +1,10 @@
 #include "checkpoint.hpp"
 
-#include "sim/util/atomic_file.hpp"
 #include "tensor_file.hpp"
 
 namespace qtsim::train {
 
-void write_checkpoint(const std::filesystem::path& dir, ref::Model& model, nlohmann::ordered_json header) {
+std::vector<util::OutputFile> checkpoint_files(const std::string& subfolder, ref::Model& model, nlohmann::ordered_json header) {
   TensorFileBuilder b;
   for (const auto& p : model.parameters()) {
     if (p.is_float) {
@@ -28,13 +27,11 @@ void write_checkpoint(const std::filesystem::path& dir, ref::Model& model, nlohm
       b.add(nodes[i].name + "/running_var", model.int_bn_state()[i].var, ref::kIntBnRunningVarExp);
     }
   }
-  util::ensure_directory(dir);
-  util::write_file_atomic(dir / "checkpoint.bin", b.bytes());
   header["format"] = "qtsim-checkpoint";
   header["version"] = 1;
   header["file"] = "checkpoint.bin";
   header["tensors"] = b.entries();
-  util::write_file_atomic(dir / "checkpoint.json", header.dump(1) + "\n");
+  return {{subfolder + "/checkpoint.bin", b.bytes()}, {subfolder + "/checkpoint.json", header.dump(1) + "\n"}};
 }
 
 }  // namespace qtsim::train

@@ -6,8 +6,8 @@
 
 namespace qtsim::train {
 
-DumpWriter::DumpWriter(std::filesystem::path dir, nlohmann::ordered_json header) : dir_(std::move(dir)) {
-  util::ensure_directory(dir_);
+DumpWriter::DumpWriter(util::OutputFolder& folder, nlohmann::ordered_json header) : folder_(folder) {
+  folder_.remove_previous_run();
   index_ = {{"format", "qtsim-dump"}, {"version", 1}};
   for (auto& [k, v] : header.items()) index_[k] = v;
   index_["steps"] = nlohmann::ordered_json::array();
@@ -25,10 +25,15 @@ void DumpWriter::record(const ref::TensorRecord& r) {
 
 void DumpWriter::end_step() {
   const std::string file = fmt::format("step_{:06}.bin", step_);
-  util::write_file_atomic(dir_ / file, current_.bytes());
+  util::write_file_atomic(folder_.path() / file, current_.bytes());
   index_["steps"].push_back({{"step", step_}, {"file", file}, {"tensors", current_.entries()}});
-  util::write_file_atomic(dir_ / "index.json", index_.dump(1) + "\n");
+  util::write_file_atomic(folder_.path() / "index.json", index_.dump(1) + "\n");
   current_ = TensorFileBuilder{};
+}
+
+void DumpWriter::mark_partial(const std::string& signal) {
+  index_["partial"] = {{"interrupted_by", signal}, {"steps_completed", index_["steps"].size()}};
+  util::write_file_atomic(folder_.path() / "index.json", index_.dump(1) + "\n");
 }
 
 }  // namespace qtsim::train

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 
 #include "checkpoint.hpp"
 #include "dump_writer.hpp"
@@ -13,7 +14,7 @@
 #include "sim/data/fashion_mnist.hpp"
 #include "sim/data/synthetic.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/util/atomic_file.hpp"
+#include "sim/util/interrupt.hpp"
 #include "sim/util/progress.hpp"
 #include "sim/workload/scheme_json.hpp"
 
@@ -31,19 +32,21 @@ struct Evaluation {
   double loss = 0.0, accuracy = 0.0;
 };
 
-Evaluation evaluate(ref::Model& model, const data::Dataset& test, std::int64_t batch) {
+// Stops (nullopt) when a signal arrives: the test set can take seconds.
+std::optional<Evaluation> evaluate(ref::Model& model, const data::Dataset& test, std::int64_t batch) {
   const auto order = data::epoch_order(test.size(), 0, 0, false);
   double loss = 0.0;
   std::int64_t correct = 0;
   const std::int64_t n = data::test_steps(test.size(), batch);
   for (std::int64_t s = 0; s < n; ++s) {
+    if (util::interrupted()) return std::nullopt;
     const std::int64_t count = data::test_batch_count(test.size(), batch, s);
     const data::Batch b = data::make_batch(test, order, s * batch, count);
     const ref::StepStats st = model.evaluate(b.images, b.labels);
     loss += st.loss * static_cast<double>(count);
     correct += st.correct;
   }
-  return {loss / static_cast<double>(test.size()), 100.0 * static_cast<double>(correct) / static_cast<double>(test.size())};
+  return Evaluation{loss / static_cast<double>(test.size()), 100.0 * static_cast<double>(correct) / static_cast<double>(test.size())};
 }
 
 ordered_json numerics_json(const ref::StepStats& s) {
@@ -108,14 +111,15 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
 
   ref::Model model(w.network, w.scheme, t.seed);
   std::unique_ptr<DumpWriter> dump;
-  if (!options.dump_dir.empty()) dump = std::make_unique<DumpWriter>(options.dump_dir, run_header(w));
+  if (options.dump) dump = std::make_unique<DumpWriter>(*options.dump, run_header(w));
 
   out << fmt::format("training {} ({}) on {}: {} steps of batch {} ({} per epoch), {} thread(s)\n", w.name, w.scheme.name,
-                     data.description, to_run, t.batch_size, per_epoch, ref::thread_count());
+                     data.description, to_run, t.batch_size, per_epoch, ref::thread_count())
+      << std::flush;  // a log file shows the run has started
   TrainSummary summary;
   std::string steps_csv = "step,epoch,lr,loss,accuracy,quantizer_saturations,accumulator_saturations\n";
   std::int64_t step = 0;
-  for (std::int64_t epoch = 0; step < to_run; ++epoch) {
+  for (std::int64_t epoch = 0; step < to_run && !summary.interrupted_by; ++epoch) {
     const auto epoch_start = Clock::now();
     const auto order = data::epoch_order(data.train.size(), t.seed, static_cast<std::uint32_t>(epoch));
     EpochRecord rec;
@@ -124,7 +128,12 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
     std::int64_t correct = 0, seen = 0;
     const std::int64_t steps_here = std::min(per_epoch, to_run - step);
     util::Progress progress(fmt::format("epoch {}", epoch + 1), steps_here, options.progress);
-    for (std::int64_t s = 0; s < steps_here; ++s, ++step) {
+    std::int64_t s = 0;
+    for (; s < steps_here; ++s, ++step) {
+      if (util::interrupted()) {
+        summary.interrupted_by = util::interrupt_signal();
+        break;
+      }
       const data::Batch batch = data::make_batch(data.train, order, s * t.batch_size, t.batch_size);
       const double epoch_pos = static_cast<double>(epoch) + static_cast<double>(s) / static_cast<double>(per_epoch);
       ref::StepHyper hyper{static_cast<std::uint32_t>(step), t.lr.at(epoch_pos, schedule_epochs), t.momentum, t.weight_decay,
@@ -149,14 +158,18 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
                                          100.0 * static_cast<double>(correct) / static_cast<double>(seen)));
     }
     progress.finish();
-    rec.steps = steps_here;
+    if (s == 0) break;  // interrupted before the epoch's first step
+    rec.steps = s;
     rec.train_loss = loss_sum / static_cast<double>(seen);
     rec.train_accuracy = 100.0 * static_cast<double>(correct) / static_cast<double>(seen);
-    if (options.evaluate && (steps_here == per_epoch || step == to_run)) {
-      const Evaluation ev = evaluate(model, data.test, t.eval_batch_size);
-      rec.test_loss = ev.loss;
-      rec.test_accuracy = ev.accuracy;
-      rec.evaluated = true;
+    if (options.evaluate && !summary.interrupted_by && (s == per_epoch || step == to_run)) {
+      if (const auto ev = evaluate(model, data.test, t.eval_batch_size)) {
+        rec.test_loss = ev->loss;
+        rec.test_accuracy = ev->accuracy;
+        rec.evaluated = true;
+      } else {
+        summary.interrupted_by = util::interrupt_signal();
+      }
     }
     rec.seconds = seconds_since(epoch_start);
     out << fmt::format("epoch {:>3}  steps {:>6}  lr {:.5f}  train loss {:.4f} acc {:6.2f}%", rec.epoch, rec.steps, rec.lr_last,
@@ -167,13 +180,17 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
   }
   summary.steps_run = step;
   summary.wall_seconds = seconds_since(start);
+  if (summary.steps_run == 0) return summary;  // interrupted before the first step: nothing to write
+  if (dump && summary.interrupted_by) dump->mark_partial(util::signal_name(summary.interrupted_by));
 
-  if (!options.out_dir.empty()) {
-    util::ensure_directory(options.out_dir);
+  if (options.out) {
     ordered_json log = run_header(w);
     log["dataset"] = data.description;
     log["steps_per_epoch"] = per_epoch;
+    log["steps_planned"] = to_run;
     log["steps_run"] = summary.steps_run;
+    if (summary.interrupted_by)
+      log["partial"] = {{"interrupted_by", util::signal_name(summary.interrupted_by)}, {"steps_completed", summary.steps_run}};
     ordered_json epochs = ordered_json::array();
     for (const auto& e : summary.epochs) {
       ordered_json j{{"epoch", e.epoch}, {"steps", e.steps}, {"lr_last", e.lr_last}, {"train_loss", e.train_loss},
@@ -188,11 +205,12 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
     log["epochs"] = epochs;
     // Timing is the run's metadata, kept apart so the data above is reproducible byte for byte.
     log["run"] = {{"wall_seconds", summary.wall_seconds}, {"threads", ref::thread_count()}};
-    util::write_file_atomic(options.out_dir / "train_log.json", log.dump(1) + "\n");
-    util::write_file_atomic(options.out_dir / "steps.csv", steps_csv);
     ordered_json header = run_header(w);
     header["step"] = summary.steps_run;
-    write_checkpoint(options.out_dir / "checkpoint", model, header);
+    std::vector<util::OutputFile> files = checkpoint_files("checkpoint", model, header);
+    files.push_back({"steps.csv", steps_csv});
+    files.push_back({"train_log.json", log.dump(1) + "\n"});  // the marker: last
+    options.out->commit(files);
   }
   return summary;
 }

@@ -25,8 +25,12 @@ void ensure_directory(const std::filesystem::path& dir) {
     throw std::runtime_error("cannot create directory " + dir.string() + (ec ? ": " + ec.message() : ": a file is in the way"));
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
-  const std::filesystem::path tmp = path.string() + ".tmp." + std::to_string(::getpid());
+std::filesystem::path temporary_name(const std::filesystem::path& path) {
+  return path.string() + ".tmp." + std::to_string(::getpid());
+}
+
+std::filesystem::path write_temporary(const std::filesystem::path& path, std::string_view contents) {
+  const std::filesystem::path tmp = temporary_name(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create", tmp);
   const char* p = contents.data();
@@ -45,9 +49,16 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     left -= static_cast<std::size_t>(n);
   }
   if (::close(fd) != 0) {
+    const int saved = errno;
     ::unlink(tmp.c_str());
+    errno = saved;
     fail("cannot close", tmp);
   }
+  return tmp;
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
+  const std::filesystem::path tmp = write_temporary(path, contents);
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int saved = errno;
     ::unlink(tmp.c_str());

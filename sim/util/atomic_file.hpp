@@ -9,6 +9,14 @@ namespace qtsim::util {
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
 
+// Writes `contents` to "PATH.tmp.PID" and returns that name, leaving the
+// rename to the caller (a set of files is renamed together: output_folder.hpp).
+// On failure removes the temporary and throws std::runtime_error naming it.
+std::filesystem::path write_temporary(const std::filesystem::path& path, std::string_view contents);
+
+// "PATH.tmp.PID": where write_temporary writes `path`.
+std::filesystem::path temporary_name(const std::filesystem::path& path);
+
 // Creates `dir` (and parents) or throws std::runtime_error naming it.
 void ensure_directory(const std::filesystem::path& dir);
 

@@ -1,9 +1,9 @@
 #pragma once
 // Ctrl-C and SIGTERM stop a long run promptly and cleanly: the signal only sets
-// a flag; loops check it between steps (and the accelerator between kernels),
-// stop, keep every completed output, mark what they write as partial, and the
-// command exits with 128 + the signal number. Outputs are written atomically,
-// so an interrupted run never leaves half a file.
+// a flag; every verb checks it at least once per step, kernel, row or phase,
+// stops, keeps every completed output, marks what it writes as partial (or
+// writes nothing), and the command exits with 128 + the signal number. A
+// second signal ends the process at once (the default action).
 #include <csignal>
 
 namespace qtsim::util {
@@ -19,5 +19,11 @@ int interrupt_signal();
 struct Interrupted {
   int signal = SIGINT;
 };
+
+// Throws Interrupted when a signal has arrived: for the checks between phases.
+void throw_if_interrupted();
+
+// "SIGINT" / "SIGTERM", for the partial marks in output files.
+const char* signal_name(int signal);
 
 }  // namespace qtsim::util

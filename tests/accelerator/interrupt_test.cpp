@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -46,9 +47,13 @@ TEST(Interrupt, SimulateStopsCleanlyAndMarksOutputsPartial) {
   if (std::filesystem::exists(d.path / "out" / "stats.json")) {  // at least one step completed
     const auto j = nlohmann::json::parse(read_file(d.path / "out" / "stats.json"));  // complete JSON
     EXPECT_EQ(j["partial"]["interrupted_by"], "SIGINT");
-    EXPECT_EQ(j["partial"]["steps_completed"].get<std::size_t>(), j["per_step"].size());
-    EXPECT_LT(j["per_step"].size(), 1000u);
+    const auto completed = j["steps_completed"].get<std::size_t>();
+    EXPECT_EQ(j["partial"]["steps_completed"].get<std::size_t>(), completed);
+    EXPECT_LT(completed, 1000u);
+    const std::string steps = read_file(d.path / "out" / "steps.csv");
+    EXPECT_EQ(static_cast<std::size_t>(std::count(steps.begin(), steps.end(), '\n')), completed + 1) << "a header and a row per step";
     for (const char* f : {"ops.csv", "layers.csv", "phases.csv"}) EXPECT_TRUE(std::filesystem::exists(d.path / "out" / f)) << f;
+    EXPECT_TRUE(std::filesystem::exists(d.path / "trace.vcd")) << "the trace is committed with the set";
   }
 }
 

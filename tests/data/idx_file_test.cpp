@@ -114,7 +114,34 @@ TEST(DataIdxFile, ImplausibleDimensionsRejectedBeforeAllocating) {
   TempDir dir;
   testing::write_plain(dir.file("huge"), idx_bytes(0x803, {0xFFFFFFFF, 0xFFFFFFFF, 2}, {1, 2, 3}));
   const std::string msg = input_error_message([&] { read_idx_u8(dir.file("huge"), 3); });
-  EXPECT_CONTAINS(msg, "at dimension 1: expected dimensions whose product is at most 2^40 bytes");
+  EXPECT_CONTAINS(msg, "at dimension 0: expected dimensions whose product is at most 2^30 bytes (1 GiB)");
+}
+
+// Issue 14 item 7: compressed inputs are size-checked while inflating. A
+// header claiming 1.5 GiB is refused before anything is inflated (it used to
+// be read into memory as far as the stream went).
+TEST(DataIdxFile, HeaderClaimingMoreThanOneGibIsRefusedBeforeInflating) {
+  TempDir dir;
+  testing::write_gzip(dir.file("bomb.gz"), idx_bytes(0x803, {2000000, 28, 28}, std::vector<std::uint8_t>(1 << 20)));
+  const std::string msg = input_error_message([&] { read_idx_u8(dir.file("bomb.gz"), 3); });
+  EXPECT_CONTAINS(msg, "at dimension 2: expected dimensions whose product is at most 2^30 bytes (1 GiB), "
+                       "found dimension 2 = 28 makes the product larger");
+}
+
+// Trailing data is inflated no further than 1 MiB (it used to be inflated to
+// its end to count it: a small file can inflate to gigabytes).
+TEST(DataIdxFile, TrailingDataIsNotInflatedToItsEnd) {
+  TempDir dir;
+  gzFile f = gzopen(dir.file("trailing.gz").c_str(), "wb1");
+  ASSERT_NE(f, nullptr);
+  const std::vector<std::uint8_t> head = idx_bytes(0x801, {3}, {1, 2, 3});
+  ASSERT_EQ(gzwrite(f, head.data(), static_cast<unsigned>(head.size())), static_cast<int>(head.size()));
+  const std::vector<std::uint8_t> zeros(1 << 20);
+  for (int i = 0; i < 64; ++i) ASSERT_EQ(gzwrite(f, zeros.data(), static_cast<unsigned>(zeros.size())), static_cast<int>(zeros.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+  const std::string msg = input_error_message([&] { read_idx_u8(dir.file("trailing.gz"), 1); });
+  EXPECT_CONTAINS(msg, "expected 3 bytes of data for dimensions 3, found more than 1048579 bytes "
+                       "(over 1 MiB of trailing data after it; not read further)");
 }
 
 TEST(DataIdxFile, MissingFile) {

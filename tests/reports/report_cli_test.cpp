@@ -169,5 +169,30 @@ TEST(ReportCommand, MalformedInputsExit2AndWriteNothing) {
                  "bad-table.json", out);
 }
 
+// Issue 14 item 6: report reads every stats.json simulate can write. The file
+// holds each kernel of the step program summed over the steps (ops.csv keeps
+// every kernel of every step), so it does not grow with the step count: it
+// used to, and ResNet-50 timing runs of 90 steps wrote 68 MiB, past the
+// 64 MiB that report reads.
+TEST(ReportCommand, StatisticsOfALongRunStayReadable) {
+  TempDir d;
+  const std::string run = "simulate workloads/resnet20-cifar-fixup.json --hw workloads/hw/int8-fixup-16x16.json --mode timing --no-progress";
+  ASSERT_EQ(run_qtsim(run + " --steps 1 --out " + (d.path / "one").string()).exit_code, 0);
+  const ToolRun many = run_qtsim(run + " --steps 40 --out " + (d.path / "many").string());
+  ASSERT_EQ(many.exit_code, 0) << many.err;
+  const auto one_size = fs::file_size(d.path / "one" / "stats.json"), many_size = fs::file_size(d.path / "many" / "stats.json");
+  // Only the counts' digits grow (each kernel of every step made it 40 times as large).
+  EXPECT_LT(many_size, one_size * 11 / 10) << "stats.json grows with the step count: " << one_size << " bytes for 1 step, "
+                                        << many_size << " for 40";
+  EXPECT_GT(fs::file_size(d.path / "many" / "ops.csv"), 30 * fs::file_size(d.path / "one" / "ops.csv")) << "ops.csv keeps every step";
+  for (const char* r : {"one", "many"}) ASSERT_EQ(run_qtsim("report " + (d.path / r).string()).exit_code, 0) << r;
+  const auto one = nlohmann::json::parse(read_file(d.path / "one" / "report.json"));
+  const auto all = nlohmann::json::parse(read_file(d.path / "many" / "report.json"));
+  EXPECT_EQ(all["performance"]["total"]["kernels"].get<std::uint64_t>(), 40 * one["performance"]["total"]["kernels"].get<std::uint64_t>());
+  EXPECT_EQ(all["cost"]["totals"]["kernels"].get<std::uint64_t>(), 40 * one["cost"]["totals"]["kernels"].get<std::uint64_t>());
+  const double ratio = all["summary"]["dynamic_energy_pj"].get<double>() / one["summary"]["dynamic_energy_pj"].get<double>();
+  EXPECT_NEAR(ratio, 40.0, 1e-9) << "every step performs the same actions";
+}
+
 }  // namespace
 }  // namespace qtsim::test
