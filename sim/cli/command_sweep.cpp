@@ -11,12 +11,16 @@
 #include "command.hpp"
 #include "options.hpp"
 #include "preset_paths.hpp"
+#include "run_files.hpp"
 #include "reports/sweep_report.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/sweep/point_job.hpp"
 #include "sim/sweep/sweep_collect.hpp"
 #include "sim/sweep/sweep_runner.hpp"
 #include "sim/util/atomic_file.hpp"
+#include "sim/util/interrupt.hpp"
+#include "sim/util/output_folder.hpp"
+#include "sim/util/output_path.hpp"
 
 namespace qtsim::cli {
 
@@ -63,18 +67,21 @@ int run_collect(const Args& args) {
   if (p.help) return 0;
   std::vector<fs::path> dirs;
   for (const std::string& d : p.values["dirs"].as<std::vector<std::string>>()) dirs.emplace_back(d);
+  util::OutputFolder out(p.values.count("out") ? fs::path(p.values["out"].as<std::string>()) : dirs.front(), "--out",
+                         files_of_any_run());
   const sweep::Collected c = sweep::collect(dirs);
-  const fs::path out = p.values.count("out") ? fs::path(p.values["out"].as<std::string>()) : dirs.front();
-  const std::vector<reports::ReportFile> files = reports::render_sweep(c.table);
-  util::ensure_directory(out);
-  for (const reports::ReportFile& f : files) util::write_file_atomic(out / f.name, f.contents);
+  std::vector<util::OutputFile> set;
+  for (reports::ReportFile& f : reports::render_sweep(c.table)) set.push_back({f.name, std::move(f.contents)});
+  put_marker_last(set, "sweep.json");
+  util::throw_if_interrupted();
+  out.commit(set);
   const reports::SweepTable& t = c.table;
   using reports::PointStatus;
   std::cout << fmt::format("sweep {}: {} planned points: {} ok, {} failed, {} skipped by constraints, {} missing{}\n", t.name,
                            t.points.size(), t.count(PointStatus::ok), t.count(PointStatus::failed),
                            t.count(PointStatus::skipped), t.count(PointStatus::missing),
                            c.stale ? fmt::format(" ({} result files of other plans ignored)", c.stale) : "");
-  std::cout << fmt::format("wrote {}/sweep.csv, sweep.json, sweep.html\n", out.string());
+  std::cout << fmt::format("wrote {}/sweep.csv, sweep.json, sweep.html\n", out.path().string());
   return 0;
 }
 
@@ -124,15 +131,14 @@ int run_sweep(const Args& args) {
   if (v.count("out")) run.out_dir = v["out"].as<std::string>();
 
   const sweep::SweepSpec spec = sweep::load_sweep(file, kPresets);
+  if (v.count("point")) util::create_output_folder(run.out_dir, "--out");
   if (v.count("point")) return sweep::run_planned_point(spec, kPresets, v["point"].as<std::string>(), run, &portable_paths);
 
   sweep::PointResolver resolver(spec, kPresets);
   const sweep::SweepPlan plan = sweep::make_plan(spec, resolver);  // every point checked before anything runs
+  if (v.count("out")) util::create_output_folder(run.out_dir, "--out");
   if (list) {
-    if (v.count("out")) {
-      util::ensure_directory(run.out_dir);
-      util::write_file_atomic(sweep::plan_path(run.out_dir), sweep::plan_to_json(plan).dump(1) + "\n");
-    }
+    if (v.count("out")) util::write_file_atomic(sweep::plan_path(run.out_dir), sweep::plan_to_json(plan).dump(1) + "\n");
     const std::vector<const sweep::PlannedPoint*> runnable = plan.runnable();
     const auto mine = shard ? sweep::shard_items(runnable, *shard) : runnable;
     for (const sweep::PlannedPoint* pt : mine) std::cout << pt->id << "\t" << reports::parameters_line(pt->parameters) << "\n";

@@ -29,6 +29,9 @@ ChildExit exit_of(pid_t pid, int status) {
 
 // In the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void exec_child(const std::vector<char*>& argv, const char* stderr_file, pid_t parent) {
+  // Its own process group: a Ctrl-C at the terminal reaches only the sweep,
+  // which passes it on once (a second signal would kill a point mid-write).
+  ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != parent) ::_exit(128 + SIGTERM);  // the parent died before prctl
   const int null = ::open("/dev/null", O_RDWR);

@@ -1,9 +1,10 @@
 #pragma once
 // The sweep's child processes, one per point: this program started again by
 // fork + exec with the point's command line, stdin and stdout on /dev/null,
-// stderr to a file (read when a child dies without writing its result). A
-// child dies with its parent (PR_SET_PDEATHSIG), so a killed sweep leaves no
-// orphans running. Waiting polls, so that a signal to the sweep is noticed
+// stderr to a file (read when a child dies without writing its result), in a
+// process group of its own (signals reach it from the sweep only, once). A
+// child is sent SIGTERM when its parent dies (PR_SET_PDEATHSIG), so a killed
+// sweep leaves no orphans running. Waiting polls, so that a signal to the sweep is noticed
 // within a few milliseconds whatever the children are doing.
 #include <sys/types.h>
 

@@ -67,9 +67,9 @@ SweepPlan make_plan(const SweepSpec& spec, PointResolver& resolver) {
     } catch (const input::InputError& e) {
       for (const input::Diagnostic& d : e.diagnostics()) {
         // The same axis value fails at many points: report each problem once.
-        input::Diagnostic key = d;
-        if (key.hint.rfind("in point ", 0) == 0) key.hint.clear();
-        if (seen_problems.insert(key.str()).second && problems.size() < kMaxReportedProblems) problems.push_back(d);
+        // and an axis that sets several fields or several variants' hardware: once per value.
+        const std::string key = d.file + "\n" + d.pointer + "\n" + d.expected + "\n" + d.found;
+        if (seen_problems.insert(key).second && problems.size() < kMaxReportedProblems) problems.push_back(d);
       }
     }
     if (plan.parameter_names.empty())

@@ -71,13 +71,13 @@ struct Tally {
   std::size_t ok = 0, failed = 0, without_result = 0;  // this run
   std::size_t ok_before = 0, failed_before = 0;        // found finished
   std::vector<std::string> failures;                   // "ID (parameters): first line of the error"
-  void add(const PointResult& r, bool earlier) {
+  void add(const PlannedPoint& p, const PointResult& r, bool earlier) {
     if (r.ok) {
       ++(earlier ? ok_before : ok);
       return;
     }
     ++(earlier ? failed_before : failed);
-    failures.push_back(r.id + " (" + reports::parameters_line(r.parameters) + "): " + r.error.substr(0, r.error.find('\n')));
+    failures.push_back(p.id + " (" + reports::parameters_line(p.parameters) + "): " + r.error.substr(0, r.error.find('\n')));
   }
   std::size_t done() const { return ok + failed + without_result; }
 };
@@ -135,7 +135,7 @@ int run_sweep(const SweepPlan& plan, const SweepRunOptions& o, std::ostream& out
   std::deque<const PlannedPoint*> queue;
   for (const PlannedPoint* p : mine) {
     if (const std::optional<PointResult> r = finished(o.out_dir, *p, o, out))
-      tally.add(*r, true);
+      tally.add(*p, *r, true);
     else
       queue.push_back(p);
   }
@@ -181,13 +181,13 @@ int run_sweep(const SweepPlan& plan, const SweepRunOptions& o, std::ostream& out
     const bool stopped = e->signal == SIGINT || e->signal == SIGTERM || e->exit_code == 128 + SIGINT ||
                          e->exit_code == 128 + SIGTERM;
     if (r && r->digest == p.digest && r->mode == o.mode) {
-      tally.add(*r, false);
+      tally.add(p, *r, false);
     } else if (stopped) {
       ++tally.without_result;  // a signal from elsewhere: no result, the point stays to run
     } else {
       const PointResult failed = died(p, o.mode, *e, stderr_tail(stderr_file(p)));
       write_result(o.out_dir, failed);
-      tally.add(failed, false);
+      tally.add(p, failed, false);
     }
     fs::remove(stderr_file(p));
     progress.update(static_cast<std::int64_t>(tally.done()), fmt::format("failed {}", tally.failed));
