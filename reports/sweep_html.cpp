@@ -215,8 +215,10 @@ std::string sweep_html(const SweepTable& t, const SweepAnalysis& a) {
   }
   if (t.count(PointStatus::missing)) {
     page.section("missing", "Missing points");
-    page.paragraph(fmt::format("{} planned points have no result yet (a partial sweep): running the sweep again runs only those.",
-                               t.count(PointStatus::missing)));
+    const std::size_t n = t.count(PointStatus::missing);
+    page.paragraph(fmt::format("{} of the {} planned points {} no result yet (a partial sweep): running the sweep again "
+                               "runs only those.",
+                               n, t.points.size(), n == 1 ? "has" : "have"));
   }
   page.section("definitions", "Definitions");
   page.list({"Every figure is one training step's, from the cost model (models/cost, the same as qtsim report): energy "

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -40,6 +41,22 @@ std::optional<PointResult> finished(const fs::path& out_dir, const PlannedPoint&
     out << "note: " << e.diagnostics().front().str() << ": running the point again\n";
   }
   return std::nullopt;
+}
+
+// What a killed sweep may have left of the points of this shard: the stderr
+// files of their processes, result files half-written under a temporary name
+// (ID.json.tmp.PID). Points of other shards may be running from this folder.
+void remove_leftovers(const fs::path& out_dir, const std::vector<const PlannedPoint*>& points) {
+  std::set<std::string> ids;
+  for (const PlannedPoint* p : points) ids.insert(p->id);
+  std::error_code ec;
+  std::vector<fs::path> leftovers;
+  for (fs::directory_iterator it(points_dir(out_dir), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool leftover = name.ends_with(".stderr") || name.find(".json.tmp.") != std::string::npos;
+    if (leftover && ids.count(name.substr(0, name.find('.')))) leftovers.push_back(it->path());
+  }
+  for (const fs::path& f : leftovers) fs::remove(f, ec);
 }
 
 std::string stderr_tail(const fs::path& file) {
@@ -133,6 +150,7 @@ int run_sweep(const SweepPlan& plan, const SweepRunOptions& o, std::ostream& out
   const std::vector<const PlannedPoint*> mine = o.shard ? shard_items(runnable, *o.shard) : runnable;
   Tally tally;
   std::deque<const PlannedPoint*> queue;
+  remove_leftovers(o.out_dir, mine);
   for (const PlannedPoint* p : mine) {
     if (const std::optional<PointResult> r = finished(o.out_dir, *p, o, out))
       tally.add(*p, *r, true);
