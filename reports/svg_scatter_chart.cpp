@@ -15,7 +15,7 @@ namespace {
 
 constexpr int kTitleHeight = 26, kLegendRow = 18, kLeft = 78, kRight = 18, kBottom = 44;
 constexpr double kCharWidth = 7.2;  // as svg_bar_chart.cpp
-constexpr double kLogThreshold = 20;  // max / min beyond which an axis is logarithmic
+constexpr double kLogThreshold = 10;  // max / min beyond which an axis is logarithmic
 
 std::string px(double v) { return fixed(v, 1); }
 

@@ -4,7 +4,7 @@
 // scripts): one marker per point, coloured and shaped by its series, a
 // tooltip (<title>) on every marker, highlighted points (a Pareto front)
 // drawn larger with an outline and joined by a line. An axis whose values
-// span more than a factor of 20 is logarithmic. Deterministic output.
+// span more than a factor of 10 is logarithmic. Deterministic output.
 #include <string>
 #include <vector>
 

@@ -109,27 +109,51 @@ ScatterChart front_chart(const SweepTable& t, const ParetoFront& front, const Se
   return c;
 }
 
+// The parameters whose value differs between points (the others are the same for every design).
+std::vector<std::string> varying_parameters(const SweepTable& t) {
+  std::vector<std::string> names;
+  for (const std::string& n : t.parameter_names)
+    for (const SweepPoint& p : t.points)
+      if (parameter_of(p, n) != parameter_of(t.points.front(), n)) {
+        names.push_back(n);
+        break;
+      }
+  return names;
+}
+
+// Power is left out (energy / latency; sweep.csv has it): the table fits the page.
 TextTable front_table(const SweepTable& t, const ParetoFront& front) {
   TextTable table;
   table.caption = fmt::format("{}: the {} points of the front, by {} ({})", front.title, front.points.size(), front.x.name,
                               front.x.maximize ? "highest first" : "lowest first");
   table.header = {"id"};
-  for (const std::string& n : t.parameter_names) table.header.push_back(n);
-  for (const char* h : {"energy (J)", "latency (s)", "area (mm2)", "power (W)", "TOPS/W", "TOPS/mm2", "pJ/MAC", "utilization"})
-    table.header.push_back(h);
+  const std::vector<std::string> parameters = varying_parameters(t);
+  for (const std::string& n : parameters) table.header.push_back(n);
+  const std::vector<std::string> figures{"energy (J)", "latency (s)", "area (mm2)", "TOPS/W", "TOPS/mm2", "pJ/MAC", "utilization"};
+  table.header.insert(table.header.end(), figures.begin(), figures.end());
   table.right.assign(table.header.size(), false);
-  std::fill(table.right.end() - 8, table.right.end(), true);
+  std::fill(table.right.end() - static_cast<std::ptrdiff_t>(figures.size()), table.right.end(), true);
   for (std::size_t i : front.points) {
     const SweepPoint& p = t.points[i];
     const SweepFigures& f = p.figures;
     std::vector<std::string> row{p.id};
-    for (const std::string& n : t.parameter_names) row.push_back(parameter_of(p, n));
-    for (const std::string& v : {figure_cell(f.energy_j), figure_cell(f.latency_s), figure_cell(f.area_mm2), figure_cell(f.power_w),
-                                 figure_cell(f.tops_per_w), figure_cell(f.tops_per_mm2), figure_cell(f.pj_per_mac), percent(f.utilization)})
+    for (const std::string& n : parameters) row.push_back(parameter_of(p, n));
+    for (const std::string& v : {figure_cell(f.energy_j), figure_cell(f.latency_s), figure_cell(f.area_mm2), figure_cell(f.tops_per_w),
+                                 figure_cell(f.tops_per_mm2), figure_cell(f.pj_per_mac), percent(f.utilization)})
       row.push_back(v);
     table.add(std::move(row));
   }
   return table;
+}
+
+// "workload=resnet18-imagenet" for the parameters every point shares, "" when none.
+std::string fixed_parameters(const SweepTable& t) {
+  const std::vector<std::string> varying = varying_parameters(t);
+  std::string s;
+  for (const std::string& n : t.parameter_names)
+    if (std::find(varying.begin(), varying.end(), n) == varying.end() && !t.points.empty())
+      s += (s.empty() ? "" : " ") + n + "=" + parameter_of(t.points.front(), n);
+  return s;
 }
 
 TextTable counts_table(const SweepTable& t) {
@@ -187,6 +211,7 @@ std::string sweep_html(const SweepTable& t, const SweepAnalysis& a) {
   HtmlPage page("qtsim sweep: " + t.name);
   page.section("summary", "Summary");
   page.paragraph(t.description);
+  if (const std::string fixed = fixed_parameters(t); !fixed.empty()) page.paragraph("The same in every design: " + fixed + ".");
   page.raw(to_html(counts_table(t)));
   page.paragraph(eoq_answer(t, a));
   const Series series = series_of(t);

@@ -194,5 +194,34 @@ TEST(SweepCli, TwoShardsThroughGnuParallelCollectToTheBytesOfOneProcess) {
   EXPECT_FALSE(fs::exists(d / "mixed"));
 }
 
+// The shipped scheduler scripts: scripts/sweep-parallel.sh one point per GNU
+// parallel job, and scripts/sweep-slurm.sh as the tasks of a job array (the
+// environment Slurm gives them, tasks numbered from 5) writing into one folder.
+TEST(SweepCli, ShippedSchedulerScriptsCollectToTheBytesOfOneProcess) {
+  ASSERT_EQ(std::system("command -v parallel >/dev/null"), 0) << "GNU parallel is missing: install the Debian package parallel";
+  TempDir d;
+  write_sweep(d, tiny_sweep());
+  ASSERT_EQ(run_qtsim({"sweep", "sweep.json", "--out", "whole", "--no-progress"}, d.path).exit_code, 0);
+  ASSERT_EQ(run_qtsim({"sweep", "collect", "whole"}, d.path).exit_code, 0);
+  const std::string scripts = quoted((source_dir() / "scripts").string()), env = "QTSIM=" + quoted(qtsim_binary().string());
+  const std::string per_point = "cd " + quoted(d.str()) + " && " + env + " " + scripts +
+                                "/sweep-parallel.sh sweep.json by-point points --jobs 2 >log 2>&1";
+  ASSERT_EQ(std::system(per_point.c_str()), 0) << read_file(d / "log");
+  for (int task = 5; task <= 7; ++task) {
+    const std::string array_task = "cd " + quoted(d.str()) + " && " + env + " SLURM_ARRAY_TASK_ID=" + std::to_string(task) +
+                                   " SLURM_ARRAY_TASK_MIN=5 SLURM_ARRAY_TASK_COUNT=3 SLURM_CPUS_PER_TASK=2 " + scripts +
+                                   "/sweep-slurm.sh sweep.json array >log 2>&1";
+    ASSERT_EQ(std::system(array_task.c_str()), 0) << read_file(d / "log");
+    EXPECT_TRUE(contains(read_file(d / "log"), "shard " + std::to_string(task - 4) + "/3: 4 points")) << read_file(d / "log");
+  }
+  const std::string collect_job = "cd " + quoted(d.str()) + " && " + env + " QTSIM_SWEEP_COLLECT=1 " + scripts +
+                                  "/sweep-slurm.sh sweep.json array >log 2>&1";
+  ASSERT_EQ(std::system(collect_job.c_str()), 0) << read_file(d / "log");
+  for (const char* f : {"sweep.csv", "sweep.json", "sweep.html"}) {
+    EXPECT_TRUE(read_file(d / "whole" / f) == read_file(d / "by-point" / f)) << f;
+    EXPECT_TRUE(read_file(d / "whole" / f) == read_file(d / "array" / f)) << f;
+  }
+}
+
 }  // namespace
 }  // namespace qtsim::cli_test
