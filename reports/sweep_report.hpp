@@ -1,5 +1,5 @@
 #pragma once
-// The files of `qtsim sweep collect` (docs/SWEEPS.md):
+// The files of `qtsim sweep collect` (docs/SWEEP.md):
 //   sweep.csv   one row per planned point: id, status, parameters, figures,
 //               whether it is on each Pareto front, error or skip reason
 //   sweep.json  the same, the fronts and the FP32-BN vs int8-EOQ ratios

@@ -1,5 +1,5 @@
 #pragma once
-// The efficiency figures of a design, defined once (docs/SWEEPS.md, "Figures"):
+// The efficiency figures of a design, defined once (docs/SWEEP.md, "Figures"):
 //
 //   pJ/MAC   = energy [pJ] / MACs
 //   TOPS/W   = 2 x MACs / energy [J] / 1e12        (an operation is a multiply or an add: 2 per MAC)

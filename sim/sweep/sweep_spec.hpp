@@ -1,5 +1,5 @@
 #pragma once
-// A sweep file (workloads/schema/sweep.schema.json, docs/SWEEPS.md), read and
+// A sweep file (workloads/schema/sweep.schema.json, docs/SWEEP.md), read and
 // checked: its workloads and base hardware loaded, the variants resolved to
 // their workload changes and hardware, every axis expanded to its list of
 // values and its paths checked against the documents they point into. Every

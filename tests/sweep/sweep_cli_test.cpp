@@ -194,6 +194,37 @@ TEST(SweepCli, TwoShardsThroughGnuParallelCollectToTheBytesOfOneProcess) {
   EXPECT_FALSE(fs::exists(d / "mixed"));
 }
 
+// A point's figures are the cost model's for its step: the same as `qtsim
+// report` gives for the stats.json the point keeps with --keep-stats.
+TEST(SweepCli, PointFiguresEqualTheReportOfTheirStats) {
+  TempDir d;
+  json s = tiny_sweep();
+  s["axes"][0]["values"] = {8};
+  s["axes"][1]["values"] = {"ws"};
+  write_sweep(d, s);
+  const RunResult r = run_qtsim({"sweep", "sweep.json", "--out", "out", "--keep-stats", "--no-progress"}, d.path);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(d / "out" / "points")) {
+    if (e.path().extension() != ".json") continue;
+    const json point = json::parse(read_file(e.path()));
+    const fs::path kept = d / "out" / "points" / e.path().stem();
+    const RunResult report = run_qtsim({"report", kept.string()}, d.path);
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+    const json summary = json::parse(read_file(kept / "report.json"))["summary"];
+    const json& f = point["figures"];
+    EXPECT_EQ(f["cycles"], summary["cycles"]);
+    EXPECT_DOUBLE_EQ(f["latency_s"].get<double>(), summary["latency_s"].get<double>());
+    EXPECT_DOUBLE_EQ(f["energy_j"].get<double>(), summary["energy_pj"].get<double>() * 1e-12);
+    EXPECT_DOUBLE_EQ(f["area_mm2"].get<double>(), summary["area_mm2"].get<double>());
+    EXPECT_DOUBLE_EQ(f["power_w"].get<double>(), summary["average_power_mw"].get<double>() * 1e-3);
+    EXPECT_DOUBLE_EQ(f["utilization"].get<double>(), summary["array_utilization"].get<double>());
+    EXPECT_DOUBLE_EQ(f["tops_per_w"].get<double>(), 2.0 * f["macs"].get<double>() / f["energy_j"].get<double>() / 1e12);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2);  // FP32-BN and int8-EOQ
+}
+
 // The shipped scheduler scripts: scripts/sweep-parallel.sh one point per GNU
 // parallel job, and scripts/sweep-slurm.sh as the tasks of a job array (the
 // environment Slurm gives them, tasks numbered from 5) writing into one folder.
