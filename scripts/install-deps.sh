@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-program-options-dev
   libgtest-dev zlib1g-dev
   dataset-fashion-mnist
+  parallel  # GNU parallel: the test suite runs sweep shards through it (docs/SWEEP.md)
 )
 # Extra groups on request: QTSIM_EXTRA_PACKAGES="chromium clang" scripts/install-deps.sh
 if [ -n "${QTSIM_EXTRA_PACKAGES:-}" ]; then

@@ -78,11 +78,9 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
   const workload::Workload as_given = workload::parse_workload(given, o.workload_file);
   in.workload_name = network_base_name(as_given.name);
 
-  const VariantSpec bn{"batchnorm", "fp32-bn"}, fixup{"fixup", "int8-eoq"}, wage{"batchnorm", "int8-wageubn"},
-      dfp{"batchnorm", "int8-dfp"};
-  for (const VariantSpec& v : {bn, fixup, wage, dfp}) {
-    p.workloads.push_back(load_variant(given, o.workload_file, v));
-    in.workloads[p.workloads.back().name] = variant_document(given, v);
+  for (const StandardVariant& v : standard_variants()) {  // fp32-bn, int8-eoq, int8-wageubn, int8-dfp
+    p.workloads.push_back(load_variant(given, o.workload_file, v.spec));
+    in.workloads[p.workloads.back().name] = variant_document(given, v.spec);
   }
   const workload::Workload& w_bn = p.workloads[0];
   const workload::Workload& w_fixup = p.workloads[1];
