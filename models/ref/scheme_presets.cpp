@@ -14,18 +14,34 @@ Scheme fp32(const char* name, NormKind norm) {
   return s;
 }
 
-// EOQ reconstruction (docs/NUMERICS.md §10): 8-bit everything including the
-// update, no batchnorm, plain SGD.
-Scheme int8_eoq() {
+// EOQ as reconstructed from its paper (docs/NUMERICS.md §10): 8-bit everything
+// including the update, no batchnorm, plain SGD, errors rounded to nearest as
+// in WAGEUBN, weight exponents with 4 He sigmas of headroom.
+Scheme int8_eoq_paper() {
   Scheme s;
-  s.name = "int8-eoq";
+  s.name = "int8-eoq-paper";
   s.A = {QuantizerKind::shift, 8, Rounding::nearest};
   s.E = {QuantizerKind::shift, 8, Rounding::nearest};
   s.G = {QuantizerKind::constant, 8, Rounding::stochastic, 0, 7};
   s.W.bits = 8;
   s.W.storage_bits = 8;
+  s.W.headroom_sigmas = 4;
   s.U = {8, Rounding::stochastic};
   s.normalization = NormKind::none;
+  return s;
+}
+
+// EOQ as this project trains it best (docs/results/accuracy-notes.md): the
+// reconstruction with errors rounded stochastically (nearest rounding sends the
+// ties of a fan-out's re-rounded sums up and lets most small errors vanish) and
+// weight exponents one bit finer, 2 He sigmas of headroom (the few weights
+// beyond it saturate and are counted). 300 steps of fmnist-resnet-fixup: 65.99 %
+// test accuracy against 41.88 % with int8-eoq-paper.
+Scheme int8_eoq() {
+  Scheme s = int8_eoq_paper();
+  s.name = "int8-eoq";
+  s.E.rounding = Rounding::stochastic;
+  s.W.headroom_sigmas = 2;
   return s;
 }
 
@@ -71,7 +87,8 @@ Scheme int8_dfp() {
 }  // namespace
 
 const std::vector<std::string>& preset_names() {
-  static const std::vector<std::string> names{"fp32-bn", "fp32-fixup", "int8-eoq", "int8-wageubn", "int8-dfp"};
+  static const std::vector<std::string> names{"fp32-bn",        "fp32-fixup",   "int8-eoq",
+                                              "int8-eoq-paper", "int8-wageubn", "int8-dfp"};
   return names;
 }
 
@@ -79,6 +96,7 @@ std::optional<Scheme> find_preset(const std::string& name) {
   if (name == "fp32-bn") return fp32("fp32-bn", NormKind::fp32);
   if (name == "fp32-fixup") return fp32("fp32-fixup", NormKind::none);
   if (name == "int8-eoq") return int8_eoq();
+  if (name == "int8-eoq-paper") return int8_eoq_paper();
   if (name == "int8-wageubn") return int8_wageubn();
   if (name == "int8-dfp") return int8_dfp();
   return std::nullopt;

@@ -40,9 +40,9 @@ TEST(Validate, EoqFixupResNetIdenticalAcrossDataflowsAndSizes) {
                             "int8-fixup-8x8.json --dataflow os", "int8-fixup-32x32.json --dataflow is");
 }
 
-TEST(Validate, ShippedEoqWorkloadWithItsSchemeOverrides) {
-  // The accuracy benchmark's int8-eoq workload as shipped (stochastic errors,
-  // 2-sigma weight headroom), not the preset that validate-matrix.sh uses.
+TEST(Validate, ShippedEoqWorkloadWithItsPreset) {
+  // The accuracy benchmark's int8-eoq workload as shipped (the preset: stochastic
+  // errors, 2-sigma weight headroom), on other arrays than validate-matrix.sh's.
   expect_passes_identically("validate workloads/fmnist-resnet-fixup.json --steps 2 --quiet --no-progress ",
                             "int8-fixup-8x8.json --dataflow ws", "int8-fixup-16x16.json --dataflow is");
 }

@@ -81,7 +81,7 @@ TEST_F(BadInput, UnknownPresetInTheFile) {
 
 TEST_F(BadInput, UnknownPresetOnTheCommandLine) {
   expect_parts(refused({"train", workload("cnn", cnn).string(), "--scheme", "int8-foo"}),
-               {"command line: at --scheme: expected a preset: fp32-bn, fp32-fixup, int8-eoq, int8-wageubn, int8-dfp",
+               {"command line: at --scheme: expected a preset: fp32-bn, fp32-fixup, int8-eoq, int8-eoq-paper, int8-wageubn, int8-dfp",
                 "found \"int8-foo\""});
 }
 
