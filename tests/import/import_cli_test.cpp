@@ -91,7 +91,7 @@ TEST(ImportCli, OptionsAreCheckedBeforeTheModelIsRead) {
   EXPECT_EQ(r.errors(), (std::vector<std::string>{
                             "error: command line: at --batch: expected an integer in [1, 65536], found 0",
                             "error: command line: at --normalization: expected one of keep, fixup, none, found \"fixed\"",
-                            "error: command line: at --scheme: expected a preset: fp32-bn, fp32-fixup, int8-eoq, int8-wageubn, "
+                            "error: command line: at --scheme: expected a preset: fp32-bn, fp32-fixup, int8-eoq, int8-eoq-paper, int8-wageubn, "
                             "int8-dfp, found \"int8-eqo\" (did you mean 'int8-eoq'?)"}));
   const auto no_out = run_qtsim({"import", fixture("separable.onnx")}, d.path);
   EXPECT_EQ(no_out.exit_code, 2);
