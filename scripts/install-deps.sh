@@ -8,6 +8,7 @@ packages=(
   libsystemc-dev nlohmann-json3-dev libfmt-dev
   libboost-dev libboost-program-options-dev
   libgtest-dev zlib1g-dev
+  libonnx-dev libprotobuf-dev  # qtsim import reads ONNX models with Debian's ONNX library
   dataset-fashion-mnist
   parallel  # GNU parallel: the test suite runs sweep shards through it (docs/SWEEP.md)
 )
