@@ -14,17 +14,12 @@ namespace {
 
 using test::node_of;
 
-// conv -> batchnorm -> relu -> global average pool -> linear.
+// conv -> batchnorm -> relu -> global average pool -> linear, on 2 x 5 x 5 inputs of 3 classes.
 Network conv_bn_net() {
   Network net;
   net.input = Shape{2, 5, 5};
   net.classes = 3;
-  net.nodes.push_back(node_of("input", OpKind::input, {}));
-  Node conv = node_of("conv", OpKind::conv2d, {0});
-  conv.out_channels = 4;
-  conv.kernel = 3;
-  conv.padding = 1;
-  net.nodes.push_back(conv);
+  net.nodes = {node_of("input", OpKind::input, {}), test::conv_of("conv", 0, 4, 3, 1)};
   net.nodes.push_back(node_of("conv.bn", OpKind::batchnorm, {1}));
   net.nodes.push_back(node_of("relu", OpKind::relu, {2}));
   net.nodes.push_back(node_of("pool", OpKind::global_avgpool, {3}));
