@@ -169,6 +169,22 @@ StepStats Model::train_step(const FTensor& images, const std::vector<int>& label
   pass.gradient_constant_log2 = scheme_.G.constant_log2;
   for (const auto& [from_epoch, log2c] : scheme_.optimizer.gradient_constant_schedule)
     if (hyper.epoch >= from_epoch) pass.gradient_constant_log2 = log2c;
+  // The forward pass moves the batchnorm running statistics: an abandoned step
+  // puts them back (the parameters change only in the update, after the last check).
+  const std::vector<FloatBatchNormState> float_bn_before = float_bn_;
+  const std::vector<IntBatchNormRunning> int_bn_before = int_bn_;
+  try {
+    forward_loss_backward(pass, labels);
+  } catch (const StepAbandoned&) {
+    float_bn_ = float_bn_before;
+    int_bn_ = int_bn_before;
+    throw;
+  }
+  update(pass, hyper);
+  return pass.stats;
+}
+
+void Model::forward_loss_backward(Pass& pass, const std::vector<int>& labels) {
   forward(pass);
 
   const int out = net_.output();
@@ -184,8 +200,7 @@ StepStats Model::train_step(const FTensor& images, const std::vector<int>& label
   pass.error_contributions[static_cast<std::size_t>(out)].push_back(Value{std::move(loss.dlogits), std::nullopt});
 
   backward(pass);
-  update(pass, hyper);
-  return pass.stats;
+  throw_if_stopped();
 }
 
 StepStats Model::evaluate(const FTensor& images, const std::vector<int>& labels) {
@@ -210,7 +225,10 @@ void Model::forward(Pass& pass) {
   pass.int_bn_saved.assign(net_.nodes.size(), {});
   pass.values[0].f = *pass.images;
   pass.record("input/y", *pass.images);
-  for (std::size_t j = 1; j < net_.nodes.size(); ++j) forward_node(pass, static_cast<int>(j));
+  for (std::size_t j = 1; j < net_.nodes.size(); ++j) {
+    throw_if_stopped();
+    forward_node(pass, static_cast<int>(j));
+  }
 }
 
 void Model::forward_node(Pass& pass, int j) {
@@ -230,6 +248,7 @@ void Model::backward(Pass& pass) const {
   pass.int_grads.assign(params_.size(), std::nullopt);
   for (int j = net_.output(); j >= 1; --j) {
     if (!upstream_trainable_[static_cast<std::size_t>(j)]) continue;
+    throw_if_stopped();
     const std::string& name = net_.nodes[static_cast<std::size_t>(j)].name;
     Value dy = output_error(pass, j);
     if (dy.f) {

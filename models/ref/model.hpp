@@ -31,6 +31,11 @@ struct FloatBatchNormState {
   FTensor running_mean, running_var;
 };
 
+// Thrown by Model::train_step and Model::evaluate when the stop check says to
+// stop (between two nodes of a pass): the step did not happen, and the model's
+// parameters and batchnorm running statistics are as they were before it.
+struct StepAbandoned {};
+
 class Model {
  public:
   // Throws std::invalid_argument if the scheme cannot run the network.
@@ -40,6 +45,10 @@ class Model {
                        TensorSink* sink = nullptr);
   // Forward pass in evaluation mode (batchnorm uses running statistics).
   StepStats evaluate(const FTensor& images, const std::vector<int>& labels);
+  // Asked between the nodes of every pass (and before the update); true
+  // abandons the step or evaluation (StepAbandoned), so that a caller can stop
+  // within one layer's time. Null (the default): never.
+  void set_stop_check(bool (*stop)()) { stop_ = stop; }
 
   const Network& network() const { return net_; }
   const Scheme& scheme() const { return scheme_; }
@@ -58,6 +67,7 @@ class Model {
   };
   struct Pass;  // the state of one forward/backward pass (model.cpp)
 
+  void forward_loss_backward(Pass& pass, const std::vector<int>& labels);
   void forward(Pass& pass);
   void forward_node(Pass& pass, int j);
   void forward_float(Pass& pass, int j);
@@ -66,6 +76,9 @@ class Model {
   void backward_float(Pass& pass, int j, const FTensor& dy) const;
   void backward_int(Pass& pass, int j, const QTensor& dy) const;
   void update(Pass& pass, const StepHyper& hyper);
+  void throw_if_stopped() const {
+    if (stop_ && stop_()) throw StepAbandoned{};
+  }
   // A node's forward output in the domain a consumer needs (converted once, cached).
   const QTensor& int_output(Pass& pass, int node) const;
   const FTensor& float_output(Pass& pass, int node) const;
@@ -85,6 +98,7 @@ class Model {
   std::vector<Parameter> params_;
   std::vector<FloatBatchNormState> float_bn_;  // per node (empty for non-BN nodes)
   std::vector<IntBatchNormRunning> int_bn_;    // per node
+  bool (*stop_)() = nullptr;
 };
 
 }  // namespace qtsim::ref

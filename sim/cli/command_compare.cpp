@@ -69,7 +69,7 @@ int run_compare(const Args& args) {
   if (v.count("candidate")) o.candidate_hw = v["candidate"].as<std::string>();
   if (v.count("tech")) o.tech = v["tech"].as<std::string>();
   if (v.count("vary"))
-    for (const std::string& s : v["vary"].as<std::vector<std::string>>()) o.variations.push_back(cost::parse_variation_range(s));
+    for (const std::string& s : v["vary"].as<std::vector<std::string>>()) o.variations.push_back(compare::parse_vary_option(s));
   o.low_leakage_factor = parse_factor(v["low-leakage-factor"].as<std::string>());
   o.progress = !v.count("no-progress");
   o.ideal_memory = v.count("ideal-memory") > 0;

@@ -97,6 +97,7 @@ int run_validate(const Args& args) {
   const bool quiet = v.count("quiet") > 0;
   const workload::Workload& w = setup.workload;
   ref::Model reference(w.network, w.scheme, w.training.seed);
+  reference.set_stop_check(&util::interrupted);  // a signal abandons the reference's step within one layer's time
   const hwsim::StepFeed feed(w, *setup.data);
   hwsim::CapturedTensors hw_tensors, ref_tensors;
   hwsim::RunStats stats(setup.config);
@@ -113,7 +114,12 @@ int run_validate(const Args& args) {
     if ((stopped_by = util::interrupt_signal()) != 0) return false;
     const data::Batch b = feed.batch(o.step);
     ref_tensors.clear();
-    reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
+    try {
+      reference.train_step(b.images, b.labels, feed.hyper(o.step), &ref_tensors);
+    } catch (const ref::StepAbandoned&) {
+      stopped_by = util::interrupt_signal();
+      return false;
+    }
     const auto rows = hwsim::compare_step(ref_tensors, hw_tensors, tol);
     // By name: the digest says which values the hardware computed, not in which order the program recorded them.
     std::vector<const hwsim::CapturedTensor*> by_name;

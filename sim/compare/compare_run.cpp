@@ -22,6 +22,19 @@ namespace qtsim::compare {
 
 namespace {
 
+// The cost model's variation problems are the command line's: name the option.
+template <class Action>
+auto at_vary_option(Action&& action) {
+  try {
+    return action();
+  } catch (const input::InputError& e) {
+    std::vector<input::Diagnostic> ds = e.diagnostics();
+    for (input::Diagnostic& d : ds)
+      if (d.file == "command line" && d.pointer.empty()) d.pointer = "--vary";
+    throw input::InputError(ds);
+  }
+}
+
 struct HwChoice {
   std::string file;
   nlohmann::json doc;
@@ -181,16 +194,21 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
   }
   // Every --vary path must exist in every table and take both values.
   for (const cost::VariationRange& v : o.variations)
-    for (const auto& [k, t] : in.tables) {
-      cost::TechTable copy = t;
-      cost::apply_variation(copy, cost::Variation{v.path, v.low});
-      cost::apply_variation(copy, cost::Variation{v.path, v.high});
-    }
+    for (const auto& [k, t] : in.tables)
+      at_vary_option([&] {
+        cost::TechTable copy = t;
+        cost::apply_variation(copy, cost::Variation{v.path, v.low});
+        return cost::apply_variation(copy, cost::Variation{v.path, v.high});
+      });
   {
     cost::TechTable copy = in.tables.begin()->second;
     cost::apply_variation(copy, cost::Variation{"sram.leakage_factor", o.low_leakage_factor});
   }
   return p;
+}
+
+cost::VariationRange parse_vary_option(const std::string& text) {
+  return at_vary_option([&] { return cost::parse_variation_range(text); });
 }
 
 int simulate_designs(PreparedCompare& p, bool progress) {

@@ -45,6 +45,9 @@ struct PreparedCompare {
   bool ideal_memory_only = false;            // CompareOptions::ideal_memory
 };
 
+// One --vary value, PATH=LOW:HIGH; a problem is an input::InputError at --vary.
+cost::VariationRange parse_vary_option(const std::string& text);
+
 // Throws input::InputError for any bad input found without lowering the
 // workload (simulate_designs reports a design that cannot run it); nothing has run yet.
 PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& presets);

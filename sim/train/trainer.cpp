@@ -42,7 +42,12 @@ std::optional<Evaluation> evaluate(ref::Model& model, const data::Dataset& test,
     if (util::interrupted()) return std::nullopt;
     const std::int64_t count = data::test_batch_count(test.size(), batch, s);
     const data::Batch b = data::make_batch(test, order, s * batch, count);
-    const ref::StepStats st = model.evaluate(b.images, b.labels);
+    ref::StepStats st;
+    try {
+      st = model.evaluate(b.images, b.labels);
+    } catch (const ref::StepAbandoned&) {
+      return std::nullopt;
+    }
     loss += st.loss * static_cast<double>(count);
     correct += st.correct;
   }
@@ -110,6 +115,7 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
   const std::int64_t to_run = options.max_steps > 0 ? std::min(planned, options.max_steps) : planned;
 
   ref::Model model(w.network, w.scheme, t.seed);
+  model.set_stop_check(&util::interrupted);  // a signal abandons the step in progress, within one layer's time
   std::unique_ptr<DumpWriter> dump;
   if (options.dump) dump = std::make_unique<DumpWriter>(*options.dump, run_header(w));
 
@@ -139,7 +145,13 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
       ref::StepHyper hyper{static_cast<std::uint32_t>(step), t.lr.at(epoch_pos, schedule_epochs), t.momentum, t.weight_decay,
                            epoch_pos, t.lr.scalar_factor};
       if (dump) dump->begin_step(hyper.step);
-      const ref::StepStats st = model.train_step(batch.images, batch.labels, hyper, dump.get());
+      ref::StepStats st;
+      try {
+        st = model.train_step(batch.images, batch.labels, hyper, dump.get());
+      } catch (const ref::StepAbandoned&) {  // the model is as after the last step; nothing of this one is kept
+        summary.interrupted_by = util::interrupt_signal();
+        break;
+      }
       if (dump) dump->end_step();
       if (st.first_fault && !rec.numerics.first_fault)
         std::cerr << fmt::format("warning: step {}: first {} in {} at index {}\n", step, st.first_fault->what,

@@ -136,6 +136,27 @@ TEST(Simulate, ExactRunAboveTheMemoryLimitSuggestsTimingMode) {
   EXPECT_FALSE(std::filesystem::exists(d.path / "o"));
 }
 
+// `check --hw` refuses what simulate refuses at its start, in either mode, with
+// the same message (a vector buffer too small for one kernel of the update),
+// and says so when the hardware fits.
+TEST(Simulate, CheckWithHardwareRefusesWhatEitherModeRefuses) {
+  TempDir d;
+  const std::string files = " tests/malformed/cases/hw_vector_buffer_too_small_for_update/workload.json "
+                            "--hw tests/malformed/cases/hw_vector_buffer_too_small_for_update/hw.json";
+  const ToolRun check = run_qtsim("check" + files);
+  EXPECT_EQ(check.exit_code, 2) << check.out;
+  const std::string why = "hw.json: at /sram: expected buffers large enough for every layer of small-bn, found the vector buffer";
+  EXPECT_NE(check.err.find(why), std::string::npos) << check.err;
+  for (const char* mode : {"exact", "timing"}) {
+    const ToolRun sim = run_qtsim("simulate" + files + " --mode " + mode + " --out " + (d.path / "o").string());
+    EXPECT_EQ(sim.exit_code, 2) << mode;
+    EXPECT_EQ(sim.err, check.err) << mode;
+  }
+  const ToolRun fits = run_qtsim("check workloads/resnet20-cifar-bn.json --hw workloads/hw/fp32-bn-8x8.json");
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  EXPECT_NE(fits.out.find("hardware fp32-bn-8x8 can run resnet20-cifar-bn"), std::string::npos) << fits.out;
+}
+
 TEST(Simulate, BadOptionsNameTheOption) {
   const ToolRun mode = run_qtsim("simulate workloads/fmnist-resnet-fixup.json --hw workloads/hw/int8-fixup-16x16.json --mode fast --out /tmp/never");
   EXPECT_EQ(mode.exit_code, 2);

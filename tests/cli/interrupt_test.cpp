@@ -1,7 +1,10 @@
-// Issue 14 item 1: every verb stops on SIGINT or SIGTERM within two seconds,
-// exits with 128 + the signal, and leaves only complete files, marked partial
-// where partial (validation.json never claims a pass for steps not run).
-// simulate with a workload: tests/accelerator/interrupt_test.cpp.
+// Issue 14 item 1: every verb stops on SIGINT or SIGTERM, exits with 128 +
+// the signal, and leaves only complete files, marked partial where partial
+// (validation.json never claims a pass for steps not run). simulate with a
+// workload: tests/accelerator/interrupt_test.cpp. The time a verb takes to
+// stop (the target is 2 s) is measured by scripts/interrupt-stress.sh, not
+// here: tests assert no wall-clock times; kHangSeconds only tells a verb that
+// ignores the signal from one that is slow on a loaded machine.
 #include <algorithm>
 
 #include "tool_process.hpp"
@@ -9,7 +12,7 @@
 namespace qtsim::cli_test {
 namespace {
 
-constexpr double kPromptSeconds = 2.0;
+constexpr double kHangSeconds = 20.0;
 
 void expect_no_temporaries(const fs::path& root) {
   for (const auto& e : fs::recursive_directory_iterator(root))
@@ -29,10 +32,9 @@ TEST(InterruptTrain, StopsPromptlyAndMarksItsOutputsPartial) {
   ToolProcess run({"train", f.string(), "--out", "out", "--dump", "dump", "--no-progress"}, dir.path);
   ASSERT_TRUE(run.wait_for_output("training ", 60)) << run.stderr_text();
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // some steps complete
-  const ProcessEnd end = run.interrupt(SIGINT, kPromptSeconds + 3);
+  const ProcessEnd end = run.interrupt(SIGINT, kHangSeconds);
   ASSERT_FALSE(end.timed_out) << "train ignored SIGINT";
   EXPECT_EQ(end.exit_code, 128 + SIGINT) << run.stderr_text();
-  EXPECT_LT(end.seconds, kPromptSeconds);
   expect_no_temporaries(dir.path);
 
   // The log, the per-step rows, the checkpoint and the dump all end at the same step.
@@ -62,10 +64,9 @@ TEST(InterruptValidate, OutputNeverClaimsAPassForStepsNotRun) {
                    "--out", "out"},
                   dir.path);
   ASSERT_TRUE(run.wait_for_output("step 0:", 120)) << run.stderr_text();
-  const ProcessEnd end = run.interrupt(SIGTERM, kPromptSeconds + 3);
-  ASSERT_FALSE(end.timed_out);
+  const ProcessEnd end = run.interrupt(SIGTERM, kHangSeconds);
+  ASSERT_FALSE(end.timed_out) << "validate ignored SIGTERM";
   EXPECT_EQ(end.exit_code, 128 + SIGTERM) << run.stderr_text();
-  EXPECT_LT(end.seconds, kPromptSeconds);
   expect_no_temporaries(dir.path);
   const json v = json::parse(read_file(dir / "out" / "validation.json"));
   EXPECT_EQ(v["passed"], false);
@@ -89,11 +90,27 @@ TEST(InterruptScaleSim, StopsBetweenRowsAndWritesNothing) {
   ToolProcess run({"simulate", "--scalesim-cfg", "run.cfg", "--topology", "many.csv", "--out", "out"}, dir.path);
   std::this_thread::sleep_for(std::chrono::seconds(3));
   ASSERT_FALSE(run.wait(0).exit_code == 0) << "the run ended before the signal";
-  const ProcessEnd end = run.interrupt(SIGINT, kPromptSeconds + 3);
+  const ProcessEnd end = run.interrupt(SIGINT, kHangSeconds);
   ASSERT_FALSE(end.timed_out) << "simulate --scalesim-cfg ignored SIGINT";
   EXPECT_EQ(end.exit_code, 128 + SIGINT) << run.stderr_text();
-  EXPECT_LT(end.seconds, kPromptSeconds);
   EXPECT_FALSE(fs::exists(dir / "out")) << "nothing is written, not even the folder";
+  expect_no_temporaries(dir.path);
+}
+
+// compare simulates five designs of ResNet-50 (about 15 s); a signal in the
+// middle stops it, and it writes nothing (its files only make sense together).
+TEST(InterruptCompare, StopsAndWritesNothing) {
+  TempDir dir;
+  ToolProcess run({"compare", (source_dir() / "workloads/resnet50-imagenet-bn.json").string(), "--out", "out"}, dir.path);
+  // The folder appears when compare checks and locks it, before any work.
+  for (int i = 0; i < 1200 && !fs::exists(dir / "out"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(fs::exists(dir / "out")) << run.stderr_text();
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const ProcessEnd end = run.interrupt(SIGTERM, kHangSeconds);
+  ASSERT_FALSE(end.timed_out) << "compare ignored SIGTERM";
+  EXPECT_EQ(end.exit_code, 128 + SIGTERM) << run.stderr_text();
+  EXPECT_FALSE(fs::exists(dir / "out" / "compare.json"));
+  if (fs::exists(dir / "out")) EXPECT_TRUE(fs::is_empty(dir / "out")) << "an interrupted compare writes nothing";
   expect_no_temporaries(dir.path);
 }
 
