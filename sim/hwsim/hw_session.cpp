@@ -10,6 +10,7 @@
 #include "models/hw/host/tensor_io.hpp"
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "models/ref/model.hpp"
+#include "sim/hwsim/chrome_trace.hpp"
 #include "sim/hwsim/step_feed.hpp"
 #include "sim/hwsim/vcd_trace.hpp"
 #include "sim/input/diagnostic.hpp"
@@ -114,6 +115,11 @@ class JobRunner {
     acc_->on_start([this](hw::Accelerator& a) { host_program(a); });
   }
   hw::Accelerator& accelerator() { return *acc_; }
+  // Records the run's timeline into `t` (before the simulation starts).
+  void record(ChromeTrace* t) {
+    timeline_ = t;
+    acc_->record(t);
+  }
   std::exception_ptr failure() const { return failure_; }
   int interrupted() const { return interrupted_; }
 
@@ -146,6 +152,8 @@ class JobRunner {
           hw::write_ints(a.dram(), program.labels.data, {b.labels.begin(), b.labels.end()});
         }
         const std::uint64_t start = a.now_cycles();
+        const sc_core::sc_time started = sc_core::sc_time_stamp();
+        if (timeline_) timeline_->begin_step(s);
         std::vector<hw::KernelStats> step_stats;
         std::vector<MappingRecord> step_mappings;
         const bool complete = a.execute(
@@ -165,6 +173,7 @@ class JobRunner {
         StepOutcome o;
         o.step = s;
         o.cycles = a.now_cycles() - start;
+        if (timeline_) timeline_->step(s, started, sc_core::sc_time_stamp(), o.cycles);
         if (job_.stats) {
           job_.stats->add_step(s, step_stats, o.cycles);
           for (const MappingRecord& m : step_mappings) job_.stats->add_mapping(m);
@@ -191,6 +200,7 @@ class JobRunner {
   Plan plan_;
   std::unique_ptr<hw::Accelerator> acc_;
   std::unique_ptr<StepFeed> feed_;
+  ChromeTrace* timeline_ = nullptr;
   std::exception_ptr failure_;
   int interrupted_ = 0;
 };
@@ -204,19 +214,32 @@ RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
     runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
   }
   // Traces are written under a temporary name and handed to the caller when complete.
-  std::vector<std::unique_ptr<VcdTrace>> traces;
+  std::vector<std::unique_ptr<VcdTrace>> vcd_traces;
+  std::vector<std::unique_ptr<ChromeTrace>> timelines;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (jobs[i].options.vcd_path.empty()) continue;
-    traces.push_back(std::make_unique<VcdTrace>(jobs[i].options.vcd_path));
-    traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
-    runners[i]->accelerator().trace(traces.back()->file());
+    const SessionOptions& o = jobs[i].options;
+    if (o.trace_path.empty()) continue;
+    if (o.trace_format == TraceFormat::chrome) {
+      const workload::Workload& w = *jobs[i].workload;
+      timelines.push_back(std::make_unique<ChromeTrace>(
+          o.trace_path, *jobs[i].config,
+          w.name + " (" + w.scheme.name + ") on " + jobs[i].config->name + ", " +
+              (o.mode == hw::ExecMode::exact ? "exact" : "timing") + " mode",
+          static_cast<int>(i) + 1));
+      runners[i]->record(timelines.back().get());
+      continue;
+    }
+    vcd_traces.push_back(std::make_unique<VcdTrace>(o.trace_path));
+    vcd_traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
+    runners[i]->accelerator().trace(vcd_traces.back()->file());
   }
   sc_core::sc_start();
   for (const auto& r : runners)
     if (r->failure()) std::rethrow_exception(r->failure());
   RunEnd end;
   for (const auto& r : runners) end.interrupted_by = std::max(end.interrupted_by, r->interrupted());
-  for (const auto& t : traces) end.traces.push_back(t->finish());
+  for (const auto& t : vcd_traces) end.traces.push_back(t->finish());
+  for (const auto& t : timelines) end.traces.push_back(t->finish());
   return end;
 }
 
