@@ -18,12 +18,7 @@ struct TerminalRun {
 };
 
 TerminalRun run_on_terminal(const std::vector<std::string>& args, const fs::path& cwd) {
-  const std::string tool = qtsim_binary().string();
-  std::vector<std::string> argv_text{tool};
-  argv_text.insert(argv_text.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  ToolArgv command(args);
   const fs::path out = cwd / ".terminal.stdout";
   int master = -1, slave = -1;
   winsize size{};
@@ -37,7 +32,7 @@ TerminalRun run_on_terminal(const std::vector<std::string>& args, const fs::path
     const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(o, 1);
     ::dup2(slave, 2);
-    ::execv(tool.c_str(), argv.data());
+    ::execv(command.tool(), command.argv.data());
     ::_exit(127);
   }
   ::close(slave);
