@@ -53,4 +53,10 @@ void Accelerator::trace(sc_core::sc_trace_file* tf) {
   sc_core::sc_trace(tf, vector_.occupancy, "vector_occupancy");
 }
 
+void Accelerator::record(ActivityRecorder* r) {
+  controller_.record(r);
+  dma_.record(r, &dram_);
+  for (SramBuffer* b : {&ifmap_, &filter_, &ofmap_, &vector_}) b->record(r);
+}
+
 }  // namespace qtsim::hw

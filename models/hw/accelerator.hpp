@@ -47,6 +47,9 @@ class Accelerator : public sc_core::sc_module {
   std::uint64_t now_cycles() const;
   // Traces unit-busy and buffer-occupancy signals (call before the simulation starts).
   void trace(sc_core::sc_trace_file* tf);
+  // Reports kernels, unit tiles, DRAM transfers and buffer occupancy to `r`
+  // (call before the simulation starts; `r` must outlive it).
+  void record(ActivityRecorder* r);
 
  private:
   void main_thread();

@@ -1,4 +1,4 @@
-// qtsim simulate WORKLOAD --hw HW [--steps N] [--mode exact|timing] --out DIR [--trace FILE.vcd]
+// qtsim simulate WORKLOAD --hw HW [--steps N] [--mode exact|timing] --out DIR [--trace FILE.json|FILE.vcd]
 // qtsim simulate --scalesim-cfg FILE --topology FILE.csv --out DIR
 #include <fmt/format.h>
 #include <iostream>
@@ -44,7 +44,9 @@ int run_simulate(const Args& args) {
       ("steps", po::value<std::int64_t>(), "training steps to simulate (default 1)")
       ("mode", po::value<std::string>()->default_value("exact"), "exact (moves and computes the data) or timing (counts only)")
       ("out", po::value<std::string>(), "output directory for stats.json and the CSV files")
-      ("trace", po::value<std::string>(), "write unit-busy and buffer-occupancy signals to this VCD file")
+      ("trace", po::value<std::string>(), "write a trace: FILE.json, a timeline of kernels, unit busy intervals, DMA "
+                                          "transfers, buffer occupancy and DRAM bandwidth for Perfetto UI or "
+                                          "chrome://tracing; FILE.vcd, unit-busy and buffer-occupancy signals for GTKWave")
       ("seed", po::value<std::string>(), "override training.seed (an integer in [0, 4294967295])")
       ("scheme", po::value<std::string>(), "override the scheme with a preset")
       ("max-memory", po::value<std::string>(), "refuse exact runs needing more DRAM model memory than this (e.g. 8G; default half of RAM)")
@@ -88,6 +90,7 @@ int run_simulate(const Args& args) {
   // Checked and locked before any work (lowering a large network's step takes seconds).
   util::OutputFolder out_folder(v["out"].as<std::string>(), "--out", files_of_any_run());
   HwRunSetup setup = prepare_hw_run(v, "simulate");
+  if (!setup.session.trace_path.empty()) out_folder.refuse_run_file_name(setup.session.trace_path, "--trace");
   if (v.count("ideal-memory")) setup.config = hw::with_ideal_memory(setup.config);
   load_run_data(setup);
   hwsim::RunStats stats(setup.config);

@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <fmt/format.h>
 
 #include "sim/hwconfig/hw_config_loader.hpp"
@@ -37,6 +38,19 @@ std::uint64_t parse_bytes(const std::string& text, const char* option) {
 }
 
 namespace {
+
+// The trace's format follows its name: FILE.vcd or FILE.json.
+hwsim::TraceFormat trace_format_of(const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (extension == ".vcd") return hwsim::TraceFormat::vcd;
+  if (extension == ".json") return hwsim::TraceFormat::chrome;
+  throw input::InputError(input::Diagnostic{
+      "command line", "--trace",
+      "a file name ending in .vcd (signals for GTKWave) or .json (a timeline in the Chrome trace-event format, for "
+      "Perfetto UI and chrome://tracing)",
+      "\"" + path + "\"", ""});
+}
 
 std::uint64_t physical_memory() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGE_SIZE);
@@ -91,8 +105,9 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   s.session.mode = mode == "timing" ? hw::ExecMode::timing : hw::ExecMode::exact;
   s.session.steps = overrides.steps.value_or(1);
   if (v.count("trace")) {
-    s.session.vcd_path = v["trace"].as<std::string>();
-    util::check_output_file(s.session.vcd_path, "--trace");
+    s.session.trace_path = v["trace"].as<std::string>();
+    util::check_output_file(s.session.trace_path, "--trace");
+    s.session.trace_format = trace_format_of(s.session.trace_path);
   }
   s.session.progress = !v.count("no-progress");
   // Lowering a step checks that this hardware can run this workload at all

@@ -1,5 +1,6 @@
 #include "hw_session.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <memory>
 #include <stdexcept>
@@ -10,13 +11,14 @@
 #include "models/hw/host/tensor_io.hpp"
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
 #include "models/ref/model.hpp"
+#include "sim/hwsim/chrome_trace.hpp"
+#include "sim/hwsim/run_progress.hpp"
 #include "sim/hwsim/step_feed.hpp"
 #include "sim/hwsim/vcd_trace.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
 #include "sim/util/interrupt.hpp"
-#include "sim/util/progress.hpp"
 
 namespace qtsim::hwsim {
 
@@ -101,8 +103,10 @@ namespace {
 // One job's accelerator and the host program that drives it.
 class JobRunner {
  public:
-  JobRunner(const HardwareJob& job, int index)
+  JobRunner(const HardwareJob& job, int index, RunProgress& progress)
       : job_(job),
+        index_(static_cast<std::size_t>(index)),
+        progress_(progress),
         plan_(plan(*job.workload, *job.config,
                    job.options.mode == hw::ExecMode::exact ? ref::InitialValues::drawn : ref::InitialValues::zeros)) {
     if (job.options.mode == hw::ExecMode::exact && !job.data) throw std::logic_error("exact mode needs the workload's data");
@@ -114,6 +118,11 @@ class JobRunner {
     acc_->on_start([this](hw::Accelerator& a) { host_program(a); });
   }
   hw::Accelerator& accelerator() { return *acc_; }
+  // Records the run's timeline into `t` (before the simulation starts).
+  void record(ChromeTrace* t) {
+    timeline_ = t;
+    acc_->record(t);
+  }
   std::exception_ptr failure() const { return failure_; }
   int interrupted() const { return interrupted_; }
 
@@ -123,7 +132,6 @@ class JobRunner {
       const workload::Workload& w = *job_.workload;
       const bool exact = job_.options.mode == hw::ExecMode::exact;
       if (exact) plan_.store->load(*plan_.model, a.dram(), a.regs(), 0);
-      util::Progress progress("simulate", job_.options.steps, job_.options.progress);
       for (std::int64_t s = 0; s < job_.options.steps; ++s) {
         // Lowering a step of a large network takes about a second: not after a signal.
         util::throw_if_interrupted();
@@ -140,18 +148,22 @@ class JobRunner {
         in.hyper = feed_->hyper(s);
         in.hyper.step = static_cast<std::uint32_t>(s);
         const lower::StepProgram program = lower::lower_step(in, plan_.alloc, a.regs());
+        progress_.step_lowered(index_, s, job_.options.steps, program.kernels.size());
         if (exact) {
           const data::Batch b = feed_->batch(s);
           hw::write_floats(a.dram(), program.images.data, b.images.data);
           hw::write_ints(a.dram(), program.labels.data, {b.labels.begin(), b.labels.end()});
         }
         const std::uint64_t start = a.now_cycles();
+        const sc_core::sc_time started = sc_core::sc_time_stamp();
+        if (timeline_) timeline_->begin_step(s);
         std::vector<hw::KernelStats> step_stats;
         std::vector<MappingRecord> step_mappings;
         const bool complete = a.execute(
             program.kernels,
             [&](const hw::Kernel& k, const hw::KernelStats& ks) {
               step_stats.push_back(ks);
+              progress_.kernel_done(index_, ks.label);
               check_time_base(*job_.config, s);
               // The mappings are the same every step (the mapper is deterministic): recorded once.
               if (const auto* g = dynamic_cast<const hw::GemmKernel*>(&k); g && s == 0)
@@ -165,6 +177,7 @@ class JobRunner {
         StepOutcome o;
         o.step = s;
         o.cycles = a.now_cycles() - start;
+        if (timeline_) timeline_->step(s, started, sc_core::sc_time_stamp(), o.cycles);
         if (job_.stats) {
           job_.stats->add_step(s, step_stats, o.cycles);
           for (const MappingRecord& m : step_mappings) job_.stats->add_mapping(m);
@@ -176,10 +189,10 @@ class JobRunner {
           if (job_.sink)
             for (const lower::RecordedTensor& r : program.records) read_back(a, r, *job_.sink);
         }
-        progress.update(s + 1);
+        progress_.clear();  // `done` may print
         if (job_.done && !job_.done(o)) break;
       }
-      progress.finish();
+      progress_.clear();
     } catch (const util::Interrupted& i) {
       interrupted_ = i.signal;
     } catch (...) {
@@ -188,9 +201,12 @@ class JobRunner {
   }
 
   const HardwareJob& job_;
+  std::size_t index_;
+  RunProgress& progress_;
   Plan plan_;
   std::unique_ptr<hw::Accelerator> acc_;
   std::unique_ptr<StepFeed> feed_;
+  ChromeTrace* timeline_ = nullptr;
   std::exception_ptr failure_;
   int interrupted_ = 0;
 };
@@ -198,25 +214,39 @@ class JobRunner {
 }  // namespace
 
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
+  RunProgress progress(jobs.size(), std::any_of(jobs.begin(), jobs.end(), [](const HardwareJob& j) { return j.options.progress; }));
   std::vector<std::unique_ptr<JobRunner>> runners;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     util::throw_if_interrupted();  // each runner lowers a whole step first
-    runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i)));
+    runners.push_back(std::make_unique<JobRunner>(jobs[i], static_cast<int>(i), progress));
   }
   // Traces are written under a temporary name and handed to the caller when complete.
-  std::vector<std::unique_ptr<VcdTrace>> traces;
+  std::vector<std::unique_ptr<VcdTrace>> vcd_traces;
+  std::vector<std::unique_ptr<ChromeTrace>> timelines;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (jobs[i].options.vcd_path.empty()) continue;
-    traces.push_back(std::make_unique<VcdTrace>(jobs[i].options.vcd_path));
-    traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
-    runners[i]->accelerator().trace(traces.back()->file());
+    const SessionOptions& o = jobs[i].options;
+    if (o.trace_path.empty()) continue;
+    if (o.trace_format == TraceFormat::chrome) {
+      const workload::Workload& w = *jobs[i].workload;
+      timelines.push_back(std::make_unique<ChromeTrace>(
+          o.trace_path, *jobs[i].config,
+          w.name + " (" + w.scheme.name + ") on " + jobs[i].config->name + ", " +
+              (o.mode == hw::ExecMode::exact ? "exact" : "timing") + " mode",
+          static_cast<int>(i) + 1));
+      runners[i]->record(timelines.back().get());
+      continue;
+    }
+    vcd_traces.push_back(std::make_unique<VcdTrace>(o.trace_path));
+    vcd_traces.back()->file()->set_time_unit(1, sc_core::SC_PS);  // DRAM transfers end on fractions of a nanosecond
+    runners[i]->accelerator().trace(vcd_traces.back()->file());
   }
   sc_core::sc_start();
   for (const auto& r : runners)
     if (r->failure()) std::rethrow_exception(r->failure());
   RunEnd end;
   for (const auto& r : runners) end.interrupted_by = std::max(end.interrupted_by, r->interrupted());
-  for (const auto& t : traces) end.traces.push_back(t->finish());
+  for (const auto& t : vcd_traces) end.traces.push_back(t->finish());
+  for (const auto& t : timelines) end.traces.push_back(t->finish());
   return end;
 }
 

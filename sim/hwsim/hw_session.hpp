@@ -21,10 +21,15 @@
 
 namespace qtsim::hwsim {
 
+// --trace FILE.vcd: unit-busy and buffer-occupancy signals for GTKWave (vcd_trace.hpp);
+// --trace FILE.json: a timeline for Perfetto UI and chrome://tracing (chrome_trace.hpp).
+enum class TraceFormat { vcd, chrome };
+
 struct SessionOptions {
   hw::ExecMode mode = hw::ExecMode::exact;
   std::int64_t steps = 1;
-  std::string vcd_path;        // unit-busy and buffer-occupancy trace, written under exactly this name ("" for none)
+  std::string trace_path;      // written under exactly this name ("" for none)
+  TraceFormat trace_format = TraceFormat::vcd;
   bool progress = false;       // progress on stderr
 };
 
@@ -68,7 +73,7 @@ struct HardwareJob {
 // statistics then hold the steps that completed).
 struct RunEnd {
   int interrupted_by = 0;  // the signal, 0 when complete
-  std::vector<util::StagedFile> traces;  // complete VCD traces, to be committed with the run's outputs
+  std::vector<util::StagedFile> traces;  // complete traces, to be committed with the run's outputs
 };
 RunEnd run_jobs(const std::vector<HardwareJob>& jobs);
 

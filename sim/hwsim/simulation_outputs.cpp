@@ -63,6 +63,10 @@ ordered_json stats_document(const SimulationOutputs& o) {
   if (o.interrupted_by)
     doc["partial"] = {{"interrupted_by", util::signal_name(o.interrupted_by)}, {"steps_completed", o.steps.size()}};
   if (exact_mode(o)) doc["numerics"] = numerics_summary(o.steps);
+  // The trace is the user's file (any name, any folder): the run's statistics say which one is theirs.
+  if (!o.session.trace_path.empty())
+    doc["trace"] = {{"file", o.session.trace_path},
+                    {"format", o.session.trace_format == TraceFormat::chrome ? "chrome-trace-event" : "vcd"}};
   doc.update(o.stats.to_json());
   return doc;
 }

@@ -31,9 +31,9 @@ void close_fd(int& fd) {
 
 }  // namespace
 
-VcdTrace::VcdTrace(std::filesystem::path target) : target_(std::move(target)), temporary_(util::temporary_name(target_)) {
+VcdTrace::VcdTrace(std::filesystem::path target) : output_(std::move(target)) {
   // SystemC opens NAME.vcd: the pipe gets that name.
-  const std::string base = temporary_.string() + ".pipe";
+  const std::string base = util::temporary_name(output_.target()).string() + ".pipe";
   pipe_ = base + ".vcd";
   if (::mkfifo(pipe_.c_str(), 0600) != 0) fail("cannot create", pipe_, errno);
   // The read end opens without waiting for a writer; a second write end,
@@ -41,12 +41,10 @@ VcdTrace::VcdTrace(std::filesystem::path target) : target_(std::move(target)), t
   // then, however SystemC opens and closes its own.
   read_fd_ = ::open(pipe_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   keep_open_fd_ = read_fd_ < 0 ? -1 : ::open(pipe_.c_str(), O_WRONLY | O_CLOEXEC);
-  out_fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (read_fd_ < 0 || keep_open_fd_ < 0 || out_fd_ < 0) {
+  if (read_fd_ < 0 || keep_open_fd_ < 0) {
     const int error = errno;
     stop();
-    if (out_fd_ >= 0 || error != 0) ::unlink(temporary_.c_str());
-    fail("cannot create", out_fd_ < 0 ? temporary_ : pipe_, error);
+    fail("cannot create", pipe_, error);
   }
   ::fcntl(read_fd_, F_SETFL, ::fcntl(read_fd_, F_GETFL) & ~O_NONBLOCK);
   // The signals are for the simulation's loop, not for this thread.
@@ -63,18 +61,13 @@ VcdTrace::VcdTrace(std::filesystem::path target) : target_(std::move(target)), t
 }
 
 void VcdTrace::relay() {
+  // After a failed write keep draining, so SystemC never blocks on the pipe.
   std::vector<char> buffer(1 << 16);
   for (;;) {
     const ssize_t got = ::read(read_fd_, buffer.data(), buffer.size());
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) break;
-    // After a failed write keep draining, so SystemC never blocks on the pipe.
-    for (ssize_t done = 0; write_error_ == 0 && done < got;) {
-      const ssize_t n = ::write(out_fd_, buffer.data() + done, static_cast<std::size_t>(got - done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) write_error_ = errno;
-      else done += n;
-    }
+    output_.write({buffer.data(), static_cast<std::size_t>(got)});
   }
 }
 
@@ -82,8 +75,6 @@ void VcdTrace::stop() {
   close_fd(keep_open_fd_);
   if (thread_.joinable()) thread_.join();
   close_fd(read_fd_);
-  if (out_fd_ >= 0 && ::close(out_fd_) != 0 && write_error_ == 0) write_error_ = errno;
-  out_fd_ = -1;
   ::unlink(pipe_.c_str());
 }
 
@@ -91,20 +82,13 @@ util::StagedFile VcdTrace::finish() {
   if (trace_) sc_core::sc_close_vcd_trace_file(trace_);
   trace_ = nullptr;
   stop();
-  if (write_error_ != 0) {
-    ::unlink(temporary_.c_str());
-    fail("cannot write the trace", target_, write_error_);
-  }
-  util::StagedFile staged(temporary_, target_);
-  temporary_.clear();
-  return staged;
+  return output_.finish("trace");
 }
 
 VcdTrace::~VcdTrace() {
   // Not finished: the simulation failed. Closing SystemC's end lets the copy end.
   if (trace_) sc_core::sc_close_vcd_trace_file(trace_);
   stop();
-  if (!temporary_.empty()) ::unlink(temporary_.c_str());
 }
 
 }  // namespace qtsim::hwsim

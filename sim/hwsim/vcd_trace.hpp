@@ -1,8 +1,8 @@
 #pragma once
-// A VCD trace (--trace FILE) written under exactly the name given, with every
-// write checked. SystemC's writer appends ".vcd" to the name and ignores write
-// errors (a full disk would leave a truncated trace), so it writes into a pipe
-// and a thread copies the pipe into "FILE.tmp.PID", checking each write. After
+// A VCD trace (--trace FILE.vcd) written under exactly the name given, with
+// every write checked. SystemC's writer appends ".vcd" to the name and ignores
+// write errors (a full disk would leave a truncated trace), so it writes into a
+// pipe and a thread copies the pipe into a StagedWriter ("FILE.tmp.PID"). After
 // the simulation, finish() hands the complete file over as a StagedFile, to be
 // renamed into place with the run's other outputs.
 #include <filesystem>
@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sim/util/staged_file.hpp"
+#include "sim/util/staged_writer.hpp"
 
 namespace sc_core {
 class sc_trace_file;
@@ -35,10 +36,10 @@ class VcdTrace {
   void relay();
   void stop();
 
-  std::filesystem::path target_, temporary_, pipe_;
+  util::StagedWriter output_;
+  std::filesystem::path pipe_;
   sc_core::sc_trace_file* trace_ = nullptr;
-  int read_fd_ = -1, keep_open_fd_ = -1, out_fd_ = -1;
-  int write_error_ = 0;  // errno of the first failed write
+  int read_fd_ = -1, keep_open_fd_ = -1;
   std::thread thread_;
 };
 

@@ -123,6 +123,9 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
                      data.description, to_run, t.batch_size, per_epoch, ref::thread_count())
       << std::flush;  // a log file shows the run has started
   TrainSummary summary;
+  // One line for the whole run: its ETA counts every epoch left, evaluations included.
+  const std::int64_t epochs = (to_run + per_epoch - 1) / per_epoch;
+  util::Progress progress("train", to_run, options.progress, "steps");
   std::string steps_csv = "step,epoch,lr,loss,accuracy,quantizer_saturations,accumulator_saturations\n";
   std::int64_t step = 0;
   for (std::int64_t epoch = 0; step < to_run && !summary.interrupted_by; ++epoch) {
@@ -133,7 +136,6 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
     double loss_sum = 0.0;
     std::int64_t correct = 0, seen = 0;
     const std::int64_t steps_here = std::min(per_epoch, to_run - step);
-    util::Progress progress(fmt::format("epoch {}", epoch + 1), steps_here, options.progress);
     std::int64_t s = 0;
     for (; s < steps_here; ++s, ++step) {
       if (util::interrupted()) {
@@ -153,9 +155,11 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
         break;
       }
       if (dump) dump->end_step();
-      if (st.first_fault && !rec.numerics.first_fault)
+      if (st.first_fault && !rec.numerics.first_fault) {
+        progress.clear();
         std::cerr << fmt::format("warning: step {}: first {} in {} at index {}\n", step, st.first_fault->what,
                                  st.first_fault->tensor, st.first_fault->index);
+      }
       rec.numerics.add(st);
       std::uint64_t saturations = 0;
       for (const auto& [path, q] : st.paths) saturations += q.saturated;
@@ -166,10 +170,11 @@ TrainSummary train(const workload::Workload& w, const data::DatasetPair& data, c
       correct += st.correct;
       seen += st.samples;
       rec.lr_last = hyper.lr;
-      progress.update(s + 1, fmt::format("loss {:.4f} acc {:.2f}%", loss_sum / static_cast<double>(seen),
-                                         100.0 * static_cast<double>(correct) / static_cast<double>(seen)));
+      progress.update(step + 1, fmt::format("epoch {}/{}  loss {:.4f} acc {:.2f}%", epoch + 1, epochs,
+                                            loss_sum / static_cast<double>(seen),
+                                            100.0 * static_cast<double>(correct) / static_cast<double>(seen)));
     }
-    progress.finish();
+    progress.clear();  // the epoch's line follows
     if (s == 0) break;  // interrupted before the epoch's first step
     rec.steps = s;
     rec.train_loss = loss_sum / static_cast<double>(seen);

@@ -29,24 +29,26 @@ std::filesystem::path temporary_name(const std::filesystem::path& path) {
   return path.string() + ".tmp." + std::to_string(::getpid());
 }
 
+int write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
 std::filesystem::path write_temporary(const std::filesystem::path& path, std::string_view contents) {
   const std::filesystem::path tmp = temporary_name(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create", tmp);
-  const char* p = contents.data();
-  std::size_t left = contents.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int saved = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      errno = saved;
-      fail("cannot write", tmp);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  if (const int error = write_all(fd, contents.data(), contents.size()); error != 0) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    errno = error;
+    fail("cannot write", tmp);
   }
   if (::close(fd) != 0) {
     const int saved = errno;

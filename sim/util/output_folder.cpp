@@ -46,6 +46,20 @@ OutputFolder::~OutputFolder() {
     if (!fs::remove(p, ignored)) break;  // not empty: this run wrote into it
 }
 
+void OutputFolder::refuse_run_file_name(const fs::path& file, const std::string& option) const {
+  std::error_code ec;
+  const fs::path folder = fs::weakly_canonical(dir_, ec), full = fs::weakly_canonical(fs::absolute(file, ec), ec);
+  if (ec) return;  // the file's own check (output_path.hpp) says what is wrong with it
+  const fs::path relative = full.lexically_relative(folder);
+  if (relative.empty() || *relative.begin() == "..") return;
+  for (const std::string& pattern : previous_run_files_)
+    if (matches_file_pattern(pattern, relative.generic_string()))
+      throw input::InputError(input::Diagnostic{
+          "command line", option, "a name other than those of the files qtsim writes into " + option_,
+          "\"" + file.string() + "\", which a run writes into " + option_ + " \"" + dir_.string() + "\"",
+          "name it trace.json or trace.vcd, for instance"});
+}
+
 void OutputFolder::remove_previous_run() { remove_previous_except({}); }
 
 void OutputFolder::remove_previous_except(const std::vector<std::string>& keep) {

@@ -42,6 +42,11 @@ class OutputFolder {
   // file that could not be written; nothing of the new set remains then.
   void commit(const std::vector<OutputFile>& files, std::vector<StagedFile>* staged = nullptr);
 
+  // A file given by another option (--trace) may be written into this folder,
+  // but not under a name of qtsim's own files, which a run replaces or
+  // removes: input::InputError naming `option` then.
+  void refuse_run_file_name(const std::filesystem::path& file, const std::string& option) const;
+
   // For a folder filled as the run goes (dumps): removes the previous run's files now.
   void remove_previous_run();
 

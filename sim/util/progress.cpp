@@ -1,12 +1,22 @@
 #include "progress.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <fmt/format.h>
 
 namespace qtsim::util {
+
+namespace {
+
+std::size_t terminal_columns() {
+  winsize ws{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
+}
+
+}  // namespace
 
 std::string format_duration(double seconds) {
   if (seconds < 0 || seconds > 1e7) return "?";
@@ -15,34 +25,54 @@ std::string format_duration(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
-std::string bar(std::int64_t done, std::int64_t total) {
-  constexpr int kWidth = 24;
-  const int filled = total > 0 ? static_cast<int>(kWidth * std::clamp<std::int64_t>(done, 0, total) / total) : 0;
-  return "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(kWidth - filled), '.') + "]";
+double seconds_left(std::int64_t done, std::int64_t total, double elapsed_seconds) {
+  if (done <= 0 || elapsed_seconds <= 0) return -1.0;
+  if (done >= total) return 0.0;
+  return static_cast<double>(total - done) * elapsed_seconds / static_cast<double>(done);
 }
 
-Progress::Progress(std::string label, std::int64_t total, bool enabled)
-    : label_(std::move(label)), total_(total), active_(enabled && ::isatty(STDERR_FILENO) == 1),
+std::string progress_line(const std::string& label, const std::string& unit, std::int64_t done, std::int64_t total,
+                          const std::string& detail, double elapsed_seconds) {
+  const double rate = elapsed_seconds > 0 ? static_cast<double>(done) / elapsed_seconds : 0.0;
+  std::string line = fmt::format("{} {}/{}", label, done, total);
+  if (!unit.empty()) line += " " + unit;
+  line += fmt::format("  {:.1f}/s  ETA {}", rate, format_duration(seconds_left(done, total, elapsed_seconds)));
+  return detail.empty() ? line : line + "  " + detail;
+}
+
+bool redraw_due(bool drawn, bool complete, double seconds_since_draw) {
+  return !drawn || complete || seconds_since_draw >= kMinRedrawSeconds;
+}
+
+std::string fit_to_width(const std::string& line, std::size_t columns) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;  // continuation byte
+    if (chars++ == columns) return line.substr(0, i);
+  }
+  return line;
+}
+
+Progress::Progress(std::string label, std::int64_t total, bool enabled, std::string unit)
+    : label_(std::move(label)), unit_(std::move(unit)), total_(total), active_(enabled && ::isatty(STDERR_FILENO) == 1),
       start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() { clear(); }
 
 void Progress::update(std::int64_t done, const std::string& detail) {
   if (!active_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (drawn_ && done < total_ && now - last_draw_ < std::chrono::milliseconds(200)) return;
+  if (!redraw_due(drawn_, done >= total_, std::chrono::duration<double>(now - last_draw_).count())) return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
-  const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : -1.0;
-  std::fprintf(stderr, "\r\033[K%s %s %lld/%lld  %s  %.1f/s  ETA %s", label_.c_str(), bar(done, total_).c_str(),
-               static_cast<long long>(done), static_cast<long long>(total_), detail.c_str(), rate,
-               format_duration(eta).c_str());
+  // One column spare: a line exactly as wide as the terminal wraps on some terminals.
+  const std::string line = fit_to_width(progress_line(label_, unit_, done, total_, detail, elapsed), terminal_columns() - 1);
+  std::fprintf(stderr, "\r\033[K%s", line.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }
 
-void Progress::finish() {
+void Progress::clear() {
   if (active_ && drawn_) {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);

@@ -58,14 +58,61 @@ TEST(OutputPaths, ADumpFolderUnderAFileIsRefusedNamingDump) {
 
 TEST(OutputPaths, TheTraceIsWrittenUnderExactlyTheGivenName) {
   TempDir dir;
-  const RunResult r = run_qtsim(with(timing_run("out"), {"--trace", "busy.trace"}), dir.path);
+  const RunResult r = run_qtsim(with(timing_run("out"), {"--trace", "busy.VCD"}), dir.path);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  ASSERT_TRUE(fs::exists(dir / "busy.trace"));
-  EXPECT_FALSE(fs::exists(dir / "busy.trace.vcd"));
-  const std::string vcd = read_file(dir / "busy.trace");
+  ASSERT_TRUE(fs::exists(dir / "busy.VCD"));
+  EXPECT_FALSE(fs::exists(dir / "busy.VCD.vcd")) << "SystemC's writer appends .vcd";
+  const std::string vcd = read_file(dir / "busy.VCD");
   EXPECT_NE(vcd.find("$enddefinitions"), std::string::npos);
   EXPECT_NE(vcd.find("mac_array_busy"), std::string::npos);
   expect_no_temporaries(dir.path);
+}
+
+TEST(OutputPaths, ATraceNamedNeitherVcdNorJsonIsRefusedBeforeAnyWork) {
+  TempDir dir;
+  const RunResult r = run_qtsim(with(timing_run("out"), {"--trace", "busy.trace"}), dir.path);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("at --trace: expected a file name ending in .vcd (signals for GTKWave) or .json (a timeline in "
+                       "the Chrome trace-event format, for Perfetto UI and chrome://tracing), found \"busy.trace\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  EXPECT_FALSE(fs::exists(dir / "busy.trace"));
+}
+
+// The trace inside --out is committed with the run's files; a later run into
+// the folder keeps it (it is the user's file), and stats.json names it.
+TEST(OutputPaths, ATraceInsideOutIsCommittedWithTheSetAndKeptByLaterRuns) {
+  TempDir dir;
+  const RunResult first = run_qtsim(with(timing_run("out"), {"--trace", "out/trace.json"}), dir.path);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string trace = read_file(dir / "out" / "trace.json");
+  EXPECT_NE(trace.find("\"traceEvents\""), std::string::npos);
+  EXPECT_EQ(json::parse(read_file(dir / "out" / "stats.json"))["trace"],
+            json({{"file", "out/trace.json"}, {"format", "chrome-trace-event"}}));
+  const RunResult again = run_qtsim(timing_run("out"), dir.path);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(read_file(dir / "out" / "trace.json"), trace);
+  EXPECT_FALSE(json::parse(read_file(dir / "out" / "stats.json")).contains("trace"));
+  // With a VCD in the same folder, both traces stay.
+  ASSERT_EQ(run_qtsim(with(timing_run("out"), {"--trace", "out/trace.vcd"}), dir.path).exit_code, 0);
+  EXPECT_EQ(files_under(dir / "out"), (std::vector<std::string>{"layers.csv", "mappings.csv", "ops.csv", "phases.csv",
+                                                                "stats.json", "steps.csv", "trace.json", "trace.vcd"}));
+  expect_no_temporaries(dir.path);
+}
+
+TEST(OutputPaths, ATraceUnderTheNameOfARunFileInOutIsRefused) {
+  TempDir dir;
+  for (const char* name : {"out/stats.json", "out/./report.json", "out/baseline/stats.json"}) {
+    fs::create_directories(dir / "out" / "baseline");
+    const RunResult r = run_qtsim(with(timing_run("out"), {"--trace", name}), dir.path);
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
+    EXPECT_NE(r.err.find(std::string("at --trace: expected a name other than those of the files qtsim writes into --out, found \"") +
+                         name + "\", which a run writes into --out \"out\""),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(fs::exists(dir / "out" / "stats.json")) << name;
+  }
 }
 
 TEST(OutputPaths, ATraceThatCannotBeWrittenIsRefusedNamingTrace) {

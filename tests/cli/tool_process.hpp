@@ -23,16 +23,23 @@ struct ProcessEnd {
   bool timed_out = false;
 };
 
+// The tool's command line for execv: its path, then `args`.
+struct ToolArgv {
+  explicit ToolArgv(const std::vector<std::string>& args) : text{qtsim_binary().string()} {
+    text.insert(text.end(), args.begin(), args.end());
+    for (std::string& a : text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+  }
+  const char* tool() const { return text.front().c_str(); }
+  std::vector<std::string> text;
+  std::vector<char*> argv;  // into `text`, null-terminated
+};
+
 class ToolProcess {
  public:
   ToolProcess(const std::vector<std::string>& args, const fs::path& cwd, std::optional<rlim_t> file_size_limit = std::nullopt)
       : out_(cwd / ".tool.stdout"), err_(cwd / ".tool.stderr") {
-    const std::string tool = qtsim_binary().string();
-    std::vector<std::string> argv_text{tool};
-    argv_text.insert(argv_text.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : argv_text) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    ToolArgv command(args);
     pid_ = ::fork();
     if (pid_ != 0) return;
     // The child: only async-signal-safe calls until exec.
@@ -45,7 +52,7 @@ class ToolProcess {
       const rlimit lim{*file_size_limit, *file_size_limit};
       ::setrlimit(RLIMIT_FSIZE, &lim);
     }
-    ::execv(tool.c_str(), argv.data());
+    ::execv(command.tool(), command.argv.data());
     ::_exit(127);
   }
   ~ToolProcess() {

@@ -41,6 +41,9 @@ struct KernelLabel {
   Unit unit = Unit::vector_unit;
 };
 
+// "block1.conv1 gemm (forward)" (a label without a layer: its op and phase).
+std::string to_string(const KernelLabel& k);
+
 // A slot (half of a double-buffered buffer) a tile reads.
 struct BufferSlot {
   SramBuffer* sram = nullptr;

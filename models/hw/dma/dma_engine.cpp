@@ -93,7 +93,7 @@ void DmaEngine::move(const DmaTransfer& t) {
 
 void DmaEngine::transfer(const DmaTransfer& t, ActionCounts& actions) { transfer_all({t}, actions); }
 
-void DmaEngine::transfer_all(const std::vector<DmaTransfer>& ts, ActionCounts& actions) {
+void DmaEngine::transfer_all(const std::vector<DmaTransfer>& ts, ActionCounts& actions, const KernelLabel* kernel) {
   sc_time issue = sc_core::SC_ZERO_TIME, done = sc_core::SC_ZERO_TIME;
   for (const DmaTransfer& t : ts) {
     if (t.box.numel() == 0) continue;
@@ -113,6 +113,8 @@ void DmaEngine::transfer_all(const std::vector<DmaTransfer>& ts, ActionCounts& a
     dram_socket->b_transport(trans, delay);
     if (trans.is_response_error()) throw std::logic_error("DMA: DRAM transaction failed for '" + t.tensor.name + "'");
     done = std::max(done, delay);
+    if (recorder_ && kernel)
+      recorder_->dram_transfer(*kernel, t, bytes, recorded_dram_->last_bus_start(), recorded_dram_->busy_until());
     const std::uint64_t sram_bytes = t.bytes();
     if (to_sram) {
       actions.add(Action::dram_read, bytes);

@@ -13,8 +13,10 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/hw/core/actions.hpp"
+#include "models/hw/core/activity_recorder.hpp"
 #include "models/hw/core/hw_config.hpp"
 #include "models/hw/core/tensor_region.hpp"
+#include "models/hw/memory/dram.hpp"
 #include "models/hw/memory/sram_buffer.hpp"
 
 namespace qtsim::hw {
@@ -46,8 +48,13 @@ class DmaEngine : public sc_core::sc_module {
   void transfer(const DmaTransfer& t, ActionCounts& actions);
   // Blocking: issues the descriptors one after another (setup time each), the
   // data shares the DRAM bus and the latencies overlap; returns when the last
-  // has completed.
-  void transfer_all(const std::vector<DmaTransfer>& ts, ActionCounts& actions);
+  // has completed. `kernel`: whose tile they are (for the recorder).
+  void transfer_all(const std::vector<DmaTransfer>& ts, ActionCounts& actions, const KernelLabel* kernel = nullptr);
+  // Reports each transfer's time on `dram`'s bus to `r` (nullptr: none).
+  void record(ActivityRecorder* r, const Dram* dram) {
+    recorder_ = r;
+    recorded_dram_ = dram;
+  }
   // Bytes a transfer occupies on the DRAM bus (contiguous runs rounded to bursts).
   std::uint64_t dram_bytes(const DmaTransfer& t) const;
 
@@ -61,6 +68,8 @@ class DmaEngine : public sc_core::sc_module {
   std::uint8_t* dram_ = nullptr;
   std::uint64_t dram_size_ = 0;
   bool dmi_checked_ = false;
+  ActivityRecorder* recorder_ = nullptr;
+  const Dram* recorded_dram_ = nullptr;
 };
 
 }  // namespace qtsim::hw

@@ -34,6 +34,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   const sc_time now = sc_core::sc_time_stamp() + delay;
   const sc_time start = std::max(now, busy_until_);
   const sc_time occupancy(static_cast<double>(bytes) / spec_.bandwidth_gb_per_s, SC_NS);  // GB/s = bytes/ns
+  last_bus_start_ = start;
   busy_until_ = start + occupancy;
   delay = busy_until_ + sc_time(spec_.latency_ns, SC_NS) - sc_core::sc_time_stamp();
   trans.set_response_status(tlm::TLM_OK_RESPONSE);

@@ -29,6 +29,8 @@ class Dram : public sc_core::sc_module {
   std::uint8_t* host_pointer(std::uint64_t addr, std::uint64_t bytes);
   // Time the data bus is busy from now on (for statistics).
   sc_core::sc_time busy_until() const { return busy_until_; }
+  // When the last transaction's data started on the bus (it ended at busy_until()).
+  sc_core::sc_time last_bus_start() const { return last_bus_start_; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -37,7 +39,7 @@ class Dram : public sc_core::sc_module {
   DramSpec spec_;
   std::uint64_t burst_;
   std::vector<std::uint8_t> storage_;
-  sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time busy_until_ = sc_core::SC_ZERO_TIME, last_bus_start_ = sc_core::SC_ZERO_TIME;
   std::uint64_t read_bytes_ = 0, write_bytes_ = 0;
 };
 

@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "models/hw/core/actions.hpp"
+#include "models/hw/core/activity_recorder.hpp"
 #include "models/hw/core/hw_config.hpp"
 
 namespace qtsim::hw {
@@ -54,7 +55,9 @@ class SramBuffer : public sc_core::sc_module {
   void hold(std::int64_t delta) {
     held_ += delta;
     occupancy.write(static_cast<std::uint64_t>(held_));
+    if (recorder_) recorder_->buffer_occupancy(*this, static_cast<std::uint64_t>(held_), sc_core::sc_time_stamp());
   }
+  void record(ActivityRecorder* r) { recorder_ = r; }
   // The loader, executor and storer all write it, sometimes in the same delta
   // cycle (SC_MANY_WRITERS rejects that: error E115 on ResNet-50); every write
   // carries the running total held_, so the last write of a delta is right.
@@ -69,6 +72,7 @@ class SramBuffer : public sc_core::sc_module {
   Action read_action_, write_action_;
   std::uint64_t read_bytes_ = 0, write_bytes_ = 0;
   std::int64_t held_ = 0;
+  ActivityRecorder* recorder_ = nullptr;
 };
 
 }  // namespace qtsim::hw

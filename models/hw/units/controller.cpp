@@ -53,6 +53,12 @@ ComputeUnit& Controller::unit_of(Unit u) {
   return vec_;
 }
 
+void Controller::record(ActivityRecorder* r) {
+  recorder_ = r;
+  mac_pipeline_.record(r);
+  vector_pipeline_.record(r);
+}
+
 std::uint64_t Controller::now_cycles() const {
   return static_cast<std::uint64_t>(sc_core::sc_time_stamp() / period_ + 0.5);
 }
@@ -63,6 +69,7 @@ bool Controller::run(const std::vector<std::unique_ptr<Kernel>>& program, const 
   const std::size_t n = program.size();
   std::vector<State> state(n, State::waiting);
   std::vector<KernelStats> stats(n);
+  std::vector<sc_core::sc_time> started(n);
   std::vector<std::vector<TensorAccess>> access(n);
   std::vector<int> lane(n);  // 0: MAC pipeline, 1: vector pipeline
   std::vector<std::size_t> queue[2];
@@ -101,6 +108,7 @@ bool Controller::run(const std::vector<std::unique_ptr<Kernel>>& program, const 
       state[i] = State::running;
       stats[i].label = program[i]->label();
       stats[i].start_cycle = now_cycles();
+      started[i] = sc_core::sc_time_stamp();
       program[i]->start(env_);
       pipe[p]->start(*program[i], stats[i]);
     }
@@ -111,6 +119,7 @@ bool Controller::run(const std::vector<std::unique_ptr<Kernel>>& program, const 
       if (i == n || !pipe[p]->idle()) continue;
       program[i]->finish(env_);
       stats[i].cycles = now_cycles() - stats[i].start_cycle;
+      if (recorder_) recorder_->kernel(stats[i], started[i], sc_core::sc_time_stamp());
       state[i] = State::finished;
       running[p] = n;
     }

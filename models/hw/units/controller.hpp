@@ -36,6 +36,8 @@ class Controller : public sc_core::sc_module {
   bool run(const std::vector<std::unique_ptr<Kernel>>& program, const KernelDone& done,
            const std::function<bool()>& stop = {});
   KernelEnv& env() { return env_; }
+  // Reports kernels and tiles to `r` (nullptr: none).
+  void record(ActivityRecorder* r);
 
  private:
   ComputeUnit& unit_of(Unit u);
@@ -45,6 +47,7 @@ class Controller : public sc_core::sc_module {
   ComputeUnit &mac_, &vec_, &norm_;
   sc_core::sc_time period_;
   TilePipeline mac_pipeline_, vector_pipeline_;
+  ActivityRecorder* recorder_ = nullptr;
 };
 
 }  // namespace qtsim::hw

@@ -32,7 +32,7 @@ void TilePipeline::loader() {
         const BufferSlot s{d.sram, d.sram->slot_of(d.sram_offset)};
         while (executed_ < last_reader_[s]) wait(executed_event_);
       }
-      dma_.transfer_all(t.loads, stats_->actions);
+      dma_.transfer_all(t.loads, stats_->actions, &kernel_->label());
       for (const DmaTransfer& d : t.loads) {
         d.sram->hold(static_cast<std::int64_t>(d.bytes()));
         last_reader_[BufferSlot{d.sram, d.sram->slot_of(d.sram_offset)}] = seq;
@@ -51,7 +51,9 @@ void TilePipeline::executor() {
     if (!tok.last) {
       Tile& t = tile(tok.tile);
       if (t.out_begin) out_slots_.wait();
+      const sc_core::sc_time began = sc_core::sc_time_stamp();
       unit_of_(kernel_->label().unit).execute(t.cycles, env_.exact() ? t.compute : std::function<void()>{});
+      if (recorder_) recorder_->unit_busy(kernel_->label(), t.cycles, began, sc_core::sc_time_stamp());
       for (const DmaTransfer& d : t.loads) d.sram->hold(-static_cast<std::int64_t>(d.bytes()));
       for (const DmaTransfer& d : t.stores) d.sram->hold(static_cast<std::int64_t>(d.bytes()));
       stats_->busy_cycles += t.cycles;
@@ -74,7 +76,7 @@ void TilePipeline::storer() {
     }
     Tile& t = tile(tok.tile);
     if (t.out_end) {
-      dma_.transfer_all(t.stores, stats_->actions);
+      dma_.transfer_all(t.stores, stats_->actions, &kernel_->label());
       for (const DmaTransfer& d : t.stores) d.sram->hold(-static_cast<std::int64_t>(d.bytes()));
       out_slots_.post();
     }

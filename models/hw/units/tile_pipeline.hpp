@@ -14,6 +14,7 @@
 
 #include <systemc>
 
+#include "models/hw/core/activity_recorder.hpp"
 #include "models/hw/core/kernel.hpp"
 #include "models/hw/dma/dma_engine.hpp"
 #include "models/hw/units/compute_unit.hpp"
@@ -42,6 +43,7 @@ class TilePipeline : public sc_core::sc_module {
   // its last tile has been stored.
   void start(Kernel& k, KernelStats& stats);
   bool idle() const { return kernel_ == nullptr; }
+  void record(ActivityRecorder* r) { recorder_ = r; }
   const sc_core::sc_event& done() const { return done_; }
 
  private:
@@ -59,6 +61,7 @@ class TilePipeline : public sc_core::sc_module {
   DmaEngine& dma_;
   UnitOf unit_of_;
   Kernel* kernel_ = nullptr;
+  ActivityRecorder* recorder_ = nullptr;
   KernelStats* stats_ = nullptr;
   std::deque<Tile> tiles_;         // tiles in flight, front = oldest not yet stored
   std::uint64_t first_tile_ = 1;   // sequence number of tiles_.front()
