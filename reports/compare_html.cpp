@@ -21,6 +21,8 @@ std::string compare_html(const Comparison& c) {
   page.section("headline", "Headline");
   page.raw(to_html(headline_table(c, c.base, "Tables as given")));
   page.raw(to_html(headline_table(c, c.low_leakage, low)));
+  page.raw(to_html(figures_table(c, c.base, "Figures architects compare by: pJ/MAC, TOPS/W, TOPS/mm2, training samples "
+                                            "per second, energy per sample (definitions at the end)")));
   if (c.ideal)
     page.raw(to_html(memory_table(c, "With ideal memory: the same designs with buffers larger than any tensor, unlimited "
                                      "DRAM bandwidth and no latency (memory's share = the part of the latency ideal memory "

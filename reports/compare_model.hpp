@@ -18,6 +18,7 @@
 
 #include "models/cost/cost_model.hpp"
 #include "models/cost/tech_table.hpp"
+#include "reports/architect_figures.hpp"
 #include "reports/norm_stage.hpp"
 #include "reports/ratio_drivers.hpp"
 #include "reports/run_performance.hpp"
@@ -59,6 +60,7 @@ struct DesignCost {
   std::string key;
   cost::CostReport cost;
   RunPerformance performance;
+  ArchitectFigures figures;  // pJ/MAC, TOPS/W, TOPS/mm2, samples/s
   std::map<NormScope, StageCost> stages;
 };
 

@@ -25,7 +25,10 @@ nlohmann::json op(const char* layer, const char* name, const char* phase, const 
           {"cycles", cycles}, {"busy_cycles", busy}, {"actions", actions}};
 }
 
-nlohmann::json stats(std::vector<nlohmann::json> ops) { return {{"format", "qtsim-stats"}, {"ops", ops}}; }
+// One step of batch 8.
+nlohmann::json stats(std::vector<nlohmann::json> ops) {
+  return {{"format", "qtsim-stats"}, {"workload", {{"batch_size", 8}}}, {"steps_completed", 1}, {"ops", ops}};
+}
 
 CompareDesign design(const char* key, const char* hw, nlohmann::json s) {
   CompareDesign d;
@@ -81,6 +84,33 @@ TEST_F(HandMadeComparison, WholeDesignRatios) {
   const RatioSet self = c.base.ratios("baseline");
   EXPECT_DOUBLE_EQ(self.energy, 1.0);
   EXPECT_DOUBLE_EQ(self.power, 1.0);
+}
+
+// pJ/MAC, TOPS/W, TOPS/mm2, samples/s written out from counts x table figures.
+TEST_F(HandMadeComparison, FiguresArchitectsCompareBy) {
+  const Comparison c = compare(in);
+  const double eb = 4000 * v("mac.fp32") + 150 * v("fp32.add") + 160 * v("fp32.mul") + 2 * v("fp32.sqrt") + 2 * v("fp32.div");
+  const double seconds = 1600 / 1e9;  // 1 GHz
+  const double mm2 = cost::estimate_area(in.designs[0].config, table).total_um2 * 1e-6;
+  const ArchitectFigures& f = c.base.designs[0].figures;
+  EXPECT_EQ(f.macs, 4000u) << "mac.fp32 counts only";
+  EXPECT_NEAR(f.pj_per_mac, eb / 4000, 1e-12 * eb);
+  EXPECT_NEAR(f.tops_per_w, 8000 / (eb * 1e-12) / 1e12, 1e-9 * f.tops_per_w);
+  EXPECT_NEAR(f.tops, 8000 / seconds / 1e12, 1e-12);
+  EXPECT_NEAR(f.tops_per_mm2, 8000 / seconds / 1e12 / mm2, 1e-12);
+  EXPECT_NEAR(f.peak_tops, 2 * 16 * 16 * 1e9 / 1e12, 1e-12);
+  EXPECT_NEAR(f.samples_per_s, 8 / seconds, 1e-6);
+  EXPECT_NEAR(f.energy_per_sample_pj, eb / 8, 1e-12 * eb);
+  const double ec = 4000 * v("mac.int8_acc32") + 300 * v("fixup.scalar_op");
+  EXPECT_NEAR(c.base.designs[1].figures.pj_per_mac, ec / 4000, 1e-12 * ec);
+  EXPECT_NEAR(c.base.designs[1].figures.samples_per_s, 8 / (600 / 1e9), 1e-6);
+  const auto j = compare_json(c);
+  EXPECT_DOUBLE_EQ(j["results"][0]["figures"]["energy_per_mac_pj"].get<double>(), f.pj_per_mac);
+  EXPECT_DOUBLE_EQ(j["results"][1]["figures"]["tops_per_w"].get<double>(), c.base.designs[1].figures.tops_per_w);
+  const std::string md = render_comparison(c)[1].contents;
+  EXPECT_NE(md.find("### Figures architects compare by"), std::string::npos);
+  EXPECT_NE(md.find(sig(f.pj_per_mac, 3)), std::string::npos);
+  EXPECT_NE(compare_headline_text(c).find("Figures architects compare by"), std::string::npos);
 }
 
 TEST_F(HandMadeComparison, NormalizationStageInEachScope) {
