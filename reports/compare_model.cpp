@@ -26,6 +26,12 @@ double nan() { return std::numeric_limits<double>::quiet_NaN(); }
 
 }  // namespace
 
+const CompareDesign& find_design(const CompareInput& in, const std::string& key) {
+  for (const CompareDesign& d : in.designs)
+    if (d.key == key) return d;
+  throw std::logic_error("compare: no design " + key);
+}
+
 const DesignCost& Evaluation::design(const std::string& key) const {
   for (const DesignCost& d : designs)
     if (d.key == key) return d;

@@ -55,6 +55,9 @@ struct CompareInput {
   double low_leakage_factor = 0.01;       // the low-power SRAM assumption
 };
 
+// The design `key` of the input (std::logic_error if there is none).
+const CompareDesign& find_design(const CompareInput& in, const std::string& key);
+
 // One design under one set of tables.
 struct DesignCost {
   std::string key;

@@ -11,11 +11,7 @@ namespace qtsim::reports {
 
 namespace {
 
-const CompareDesign& input_design(const Comparison& c, const std::string& key) {
-  for (const CompareDesign& d : c.input.designs)
-    if (d.key == key) return d;
-  throw std::logic_error("compare: no design " + key);
-}
+const CompareDesign& input_design(const Comparison& c, const std::string& key) { return find_design(c.input, key); }
 
 std::string norm_kind(const hw::HwConfig& h) {
   switch (h.norm.kind) {

@@ -9,6 +9,7 @@
 
 #include "models/cost/cost_model.hpp"
 #include "reports/compare_model.hpp"
+#include "reports/compare_charts.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/compare_tables.hpp"
 #include "reports/text_format.hpp"
@@ -269,6 +270,29 @@ TEST_F(HandMadeComparison, NoNormalizationGivesNoStageRatios) {
   const auto j = compare_json(c);
   EXPECT_FALSE(j["has_normalization"].get<bool>());
   EXPECT_TRUE(j["results"][1]["normalization_stage_ratios_to_baseline"]["inference"]["power"].is_null());
+}
+
+// A design 100x slower than the rest does not set the scale of the others:
+// it is drawn apart, in its own chart, in the metrics where it is an outlier.
+TEST_F(HandMadeComparison, OutliersAreDrawnApart) {
+  in.designs.push_back(design("slow", "int8-fixup-16x16",
+                              stats({op("conv1", "forward", "forward", "mac_array", 160000, 500, {{"mac.int8", 4000}})})));
+  in.design_table["slow"] = "45nm";
+  const Comparison c = compare(in);
+  EXPECT_EQ(outlier_designs(c, DesignMetric::latency), std::vector<std::string>{"slow"});
+  EXPECT_TRUE(outlier_designs(c, DesignMetric::area).empty()) << "its area is the candidate's";
+  const BarChart main = design_chart(c, DesignMetric::latency, {"baseline", "candidate"}, "main", "baseline and candidate");
+  ASSERT_EQ(main.rows.size(), 2u);
+  EXPECT_EQ(main.rows[1].note, "0.6 us, ratio 2.67x");
+  EXPECT_EQ(main.id, "cmp-latency-main");
+  const std::string html = render_comparison(c)[2].contents;
+  const std::size_t all = html.find("aria-labelledby=\"cmp-latency-all-t");
+  const std::size_t apart = html.find("aria-labelledby=\"cmp-latency-apart-t");
+  ASSERT_NE(all, std::string::npos);
+  ASSERT_NE(apart, std::string::npos);
+  EXPECT_EQ(html.substr(all, html.find("</svg>", all) - all).find(">slow<"), std::string::npos);
+  EXPECT_NE(html.substr(apart, html.find("</svg>", apart) - apart).find(">slow<"), std::string::npos);
+  EXPECT_EQ(html.find("cmp-area-apart"), std::string::npos);
 }
 
 TEST_F(HandMadeComparison, VaryReEvaluatesFromTheSameCounts) {

@@ -10,7 +10,9 @@
 
 #include "models/cost/cost_model.hpp"
 #include "reports/text_format.hpp"
+#include "reports/unit_colors.hpp"
 #include "run_tool.hpp"
+#include "tests/reports/chart_colors.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 
 namespace qtsim::test {
@@ -114,6 +116,13 @@ TEST(ReportCommand, HtmlIsSelfContainedWithFiveCharts) {
     EXPECT_NE(html.find(std::string(">") + title + "</title>"), std::string::npos) << title;
   for (const char* external : {"<script", "<link", "<img", "@import", "src=\"http", "href=\"http"})
     EXPECT_EQ(html.find(external), std::string::npos) << external;
+  // Units in their palette colours, the same in every chart (energy by unit and by phase, area, utilization).
+  const auto fills = fills_by_name(html);
+  for (const char* unit : {"mac_array", "vector_unit", "leakage", "busy", "stall"}) {
+    ASSERT_TRUE(fills.count(unit)) << unit;
+    EXPECT_EQ(fills.at(unit), std::set<std::string>{reports::unit_color(unit)}) << unit;
+  }
+  EXPECT_EQ(fills.at("mac_array.pe"), std::set<std::string>{reports::unit_color("mac_array")});
   const std::string md = read_file(d.path / "report.md");
   EXPECT_NE(md.find("## Assumptions that move these numbers"), std::string::npos);
   EXPECT_NE(md.find("sram.leakage_factor"), std::string::npos) << "the leakage assumption is stated";

@@ -1,0 +1,25 @@
+#pragma once
+// The colours an SVG page draws its bars in: for every bar segment, the unit
+// (or phase, or part) its tooltip names and its fill. A tooltip reads
+// "ROW, SERIES: VALUE" (stacked bars) or "ROW: VALUE" (one series); the name
+// is the text after the last ", " before ": ".
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+
+namespace qtsim::test {
+
+inline std::map<std::string, std::set<std::string>> fills_by_name(const std::string& page) {
+  std::map<std::string, std::set<std::string>> out;
+  static const std::regex segment("<rect [^>]*fill=\"([^\"]+)\"[^>]*><title>([^<]*)</title>");
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), segment); it != std::sregex_iterator(); ++it) {
+    std::string text = (*it)[2];
+    text = text.substr(0, text.rfind(": "));
+    const std::size_t comma = text.rfind(", ");
+    out[comma == std::string::npos ? text : text.substr(comma + 2)].insert((*it)[1]);
+  }
+  return out;
+}
+
+}  // namespace qtsim::test
