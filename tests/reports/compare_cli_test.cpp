@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -12,7 +11,7 @@
 
 #include "reports/unit_colors.hpp"
 #include "run_tool.hpp"
-#include "tests/reports/chart_colors.hpp"
+#include "tests/reports/page_checks.hpp"
 
 namespace qtsim::test {
 namespace {
@@ -102,16 +101,6 @@ TEST(CompareCommand, SmallNetworkGivesEverySection) {
     EXPECT_EQ(read_file(d.path / "a" / f), read_file(d.path / "b" / f)) << f;
 }
 
-// The largest percentage printed in a text.
-double largest_percentage(const std::string& text) {
-  double largest = 0;
-  for (std::size_t at = text.find('%'); at != std::string::npos; at = text.find('%', at + 1)) {
-    std::size_t begin = at;
-    while (begin > 0 && (std::isdigit(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '.')) --begin;
-    if (begin < at) largest = std::max(largest, std::stod(text.substr(begin, at - begin)));
-  }
-  return largest;
-}
 
 nlohmann::json preset(const std::string& name) {
   return nlohmann::json::parse(read_file(fs::path(source_dir()) / "workloads" / "hw" / (name + ".json")));

@@ -4,7 +4,6 @@
 // written out below).
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cmath>
 
 #include "models/cost/cost_model.hpp"
@@ -14,6 +13,7 @@
 #include "reports/compare_tables.hpp"
 #include "reports/text_format.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
+#include "tests/reports/page_checks.hpp"
 
 namespace qtsim::reports {
 namespace {
@@ -177,17 +177,6 @@ TEST_F(HandMadeComparison, DriversNameTheFiguresBehindTheDifference) {
   EXPECT_EQ(vary_path_of("sram.area_mm2", DriverQuantity::area), "sram.area_mm2.k");
 }
 
-// The largest |percentage| in a text (shares of a difference, utilizations).
-double largest_percentage(const std::string& text) {
-  double largest = 0;
-  for (std::size_t at = text.find('%'); at != std::string::npos; at = text.find('%', at + 1)) {
-    std::size_t begin = at;
-    while (begin > 0 && (std::isdigit(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '.' || text[begin - 1] == '-'))
-      --begin;
-    if (begin < at) largest = std::max(largest, std::fabs(std::stod(text.substr(begin, at - begin))));
-  }
-  return largest;
-}
 
 // A candidate that spends the baseline's energy in the same time, on other
 // figures: a ratio of 1.00, where shares of the (tiny) net difference would be
@@ -225,9 +214,9 @@ TEST_F(HandMadeComparison, DriverSharesNearARatioOfOneAreFiniteAndExplained) {
   const auto files = render_comparison(c);
   for (const ReportFile& f : files)
     if (f.name != "compare.json") {
-      EXPECT_LE(largest_percentage(f.contents), 150.0) << f.name;
+      EXPECT_LE(test::largest_percentage(f.contents), 150.0) << f.name;
     }
-  EXPECT_LE(largest_percentage(compare_headline_text(c)), 150.0);
+  EXPECT_LE(test::largest_percentage(compare_headline_text(c)), 150.0);
   EXPECT_NE(files[1].contents.find("n/a (offsetting)"), std::string::npos);
   const auto j = nlohmann::json::parse(files[0].contents);
   const auto& energy = j["drivers"][0]["energy_pj"];

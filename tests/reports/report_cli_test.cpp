@@ -12,7 +12,7 @@
 #include "reports/text_format.hpp"
 #include "reports/unit_colors.hpp"
 #include "run_tool.hpp"
-#include "tests/reports/chart_colors.hpp"
+#include "tests/reports/page_checks.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 
 namespace qtsim::test {

@@ -10,7 +10,7 @@
 #include "reports/text_format.hpp"
 #include "reports/text_table.hpp"
 #include "reports/unit_colors.hpp"
-#include "tests/reports/chart_colors.hpp"
+#include "tests/reports/page_checks.hpp"
 
 namespace qtsim::reports {
 namespace {
