@@ -1,4 +1,6 @@
 // compare.html: the comparison on one self-contained page (inline CSS and SVG, no scripts).
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compare_charts.hpp"
@@ -8,6 +10,43 @@
 #include "text_format.hpp"
 
 namespace qtsim::reports {
+
+namespace {
+
+std::string label_of(const Comparison& c, const std::string& key) { return find_design(c.input, key).label; }
+
+// The baseline against the candidate, each chart on its own scale; then every
+// design, with the outliers drawn apart on their own scale.
+void whole_design_charts(HtmlPage& page, const Comparison& c) {
+  if (c.base.designs.size() < 2) return;
+  const std::string base = c.base.designs[0].key, cand = c.base.designs[1].key;
+  page.raw("<h3>" + xml_escape(label_of(c, base)) + " against " + xml_escape(label_of(c, cand)) + "</h3>\n");
+  page.paragraph("The comparison the report is about, the two designs alone, each chart on its own scale. Every unit and "
+                 "phase has one colour in every chart of the page.");
+  for (DesignMetric m : design_metrics())
+    page.figure(render_svg(design_chart(c, m, {base, cand}, "main", "baseline and candidate")),
+                "The step's " + metric_name(m) + " of the baseline and the candidate; the figure after each bar is the "
+                "total and the ratio baseline / candidate.");
+  page.raw("<h3>Every design</h3>\n");
+  for (DesignMetric m : design_metrics()) {
+    const std::vector<std::string> apart = outlier_designs(c, m);
+    std::vector<std::string> rest;
+    std::string apart_names;
+    for (const DesignCost& d : c.base.designs) {
+      const bool out = std::find(apart.begin(), apart.end(), d.key) != apart.end();
+      if (!out) rest.push_back(d.key);
+      else apart_names += (apart_names.empty() ? "" : ", ") + label_of(c, d.key);
+    }
+    page.figure(render_svg(design_chart(c, m, rest, "all", apart.empty() ? "every design" : "every design but the outliers")),
+                "The step's " + metric_name(m) + " of every design" +
+                    (apart.empty() ? std::string(".") : "; " + apart_names + " (more than 3x the median) is drawn apart below."));
+    if (!apart.empty())
+      page.figure(render_svg(design_chart(c, m, apart, "apart", "outliers on their own scale")),
+                  apart_names + ": its " + metric_name(m) + " on its own scale, with its ratio to the baseline.");
+  }
+}
+
+}  // namespace
 
 std::string compare_html(const Comparison& c) {
   const std::string low = fmt::format("low-leakage SRAM (sram.leakage_factor = {:g}), same simulations", c.input.low_leakage_factor);
@@ -21,14 +60,13 @@ std::string compare_html(const Comparison& c) {
   page.section("headline", "Headline");
   page.raw(to_html(headline_table(c, c.base, "Tables as given")));
   page.raw(to_html(headline_table(c, c.low_leakage, low)));
+  page.raw(to_html(figures_table(c, c.base, "Figures architects compare by: pJ/MAC, TOPS/W, TOPS/mm2, training samples "
+                                            "per second, energy per sample (definitions at the end)")));
   if (c.ideal)
     page.raw(to_html(memory_table(c, "With ideal memory: the same designs with buffers larger than any tensor, unlimited "
                                      "DRAM bandwidth and no latency (memory's share = the part of the latency ideal memory "
                                      "removes)")));
-  page.figure(render_svg(compare_energy_chart(c)), "Energy of one training step per design, split by unit.");
-  page.figure(render_svg(compare_power_chart(c)), "Average power per design, split by unit (tables as given).");
-  page.figure(render_svg(compare_latency_chart(c)), "Latency of one training step per design, split by phase.");
-  page.figure(render_svg(compare_area_chart(c)), "Area per design, split by unit.");
+  whole_design_charts(page, c);
   page.section("normalization", "Normalization stage");
   std::vector<std::string> defs;
   for (NormScope s : norm_scopes()) defs.push_back(scope_title(s) + ": " + scope_definition(s) + ".");

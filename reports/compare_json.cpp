@@ -66,6 +66,7 @@ ordered_json evaluation_json(const Comparison& c, const Evaluation& e) {
                          {"area_um2", d.cost.area.total_um2},
                          {"sram_area_um2", d.cost.area.sram_um2},
                          {"array_utilization", d.performance.array_utilization(d.performance.total)}}},
+                       {"figures", to_json(d.figures)},
                        {"ratios_to_baseline", ratios_json(e.ratios(d.key))},
                        {"energy_by_unit_pj", pairs(d.cost.energy_by_unit_pj)},
                        {"area_by_unit_um2", area_units},

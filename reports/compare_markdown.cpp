@@ -36,6 +36,7 @@ std::string compare_markdown(const Comparison& c) {
   s += "\n";
   s += "## Headline\n\n### Tables as given\n\n" + to_markdown(headline_table(c, c.base, "")) + "\n";
   s += "### " + low_caption(c) + "\n\n" + to_markdown(headline_table(c, c.low_leakage, "")) + "\n";
+  s += "### Figures architects compare by\n\n" + to_markdown(figures_table(c, c.base, "")) + "\n";
   if (c.ideal)
     s += "### With ideal memory\n\n" + ideal_memory_sentence() + "\n\n" + to_markdown(memory_table(c, "")) + "\n";
   s += "## Normalization stage\n\n### Ratios, tables as given\n\n" + to_markdown(norm_ratio_table(c, c.base, "")) + "\n";
@@ -69,6 +70,7 @@ std::string compare_headline_text(const Comparison& c) {
   s += "\n";
   s += to_text(headline_table(c, c.base, "Whole training step (tables as given):")) + "\n";
   s += to_text(headline_table(c, c.low_leakage, "Whole training step, " + low_caption(c) + ":")) + "\n";
+  s += to_text(figures_table(c, c.base, "Figures architects compare by (tables as given; docs/REPORTS.md):")) + "\n";
   if (c.ideal) s += to_text(memory_table(c, "Whole training step with ideal memory (" + ideal_memory_sentence() + "):")) + "\n";
   s += to_text(norm_ratio_table(c, c.base, "Normalization stage, baseline / design (tables as given):")) + "\n";
   s += to_text(norm_ratio_table(c, c.low_leakage, "Normalization stage, " + low_caption(c) + ":")) + "\n";

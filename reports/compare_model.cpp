@@ -26,6 +26,12 @@ double nan() { return std::numeric_limits<double>::quiet_NaN(); }
 
 }  // namespace
 
+const CompareDesign& find_design(const CompareInput& in, const std::string& key) {
+  for (const CompareDesign& d : in.designs)
+    if (d.key == key) return d;
+  throw std::logic_error("compare: no design " + key);
+}
+
 const DesignCost& Evaluation::design(const std::string& key) const {
   for (const DesignCost& d : designs)
     if (d.key == key) return d;
@@ -56,7 +62,8 @@ Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::Te
     const std::string file = d.key + (ideal_memory ? "/ideal-memory/stats.json" : "/stats.json");
     const nlohmann::json& stats = ideal_memory ? d.ideal_stats : d.stats;
     const std::vector<cost::KernelRecord> kernels = cost::kernels_from_stats(stats, file);
-    DesignCost c{d.key, cost::estimate(kernels, d.config, t), performance_from_stats(stats, d.config, file), {}};
+    DesignCost c{d.key, cost::estimate(kernels, d.config, t), performance_from_stats(stats, d.config, file), {}, {}};
+    c.figures = architect_figures(c.cost, c.performance, samples_of(stats));
     for (NormScope s : norm_scopes()) c.stages[s] = stage_cost(kernels, s, d.config, t);
     e.designs.push_back(std::move(c));
   }

@@ -18,6 +18,7 @@
 
 #include "models/cost/cost_model.hpp"
 #include "models/cost/tech_table.hpp"
+#include "reports/architect_figures.hpp"
 #include "reports/norm_stage.hpp"
 #include "reports/ratio_drivers.hpp"
 #include "reports/run_performance.hpp"
@@ -54,11 +55,15 @@ struct CompareInput {
   double low_leakage_factor = 0.01;       // the low-power SRAM assumption
 };
 
+// The design `key` of the input (std::logic_error if there is none).
+const CompareDesign& find_design(const CompareInput& in, const std::string& key);
+
 // One design under one set of tables.
 struct DesignCost {
   std::string key;
   cost::CostReport cost;
   RunPerformance performance;
+  ArchitectFigures figures;  // pJ/MAC, TOPS/W, TOPS/mm2, samples/s
   std::map<NormScope, StageCost> stages;
 };
 

@@ -11,11 +11,7 @@ namespace qtsim::reports {
 
 namespace {
 
-const CompareDesign& input_design(const Comparison& c, const std::string& key) {
-  for (const CompareDesign& d : c.input.designs)
-    if (d.key == key) return d;
-  throw std::logic_error("compare: no design " + key);
-}
+const CompareDesign& input_design(const Comparison& c, const std::string& key) { return find_design(c.input, key); }
 
 std::string norm_kind(const hw::HwConfig& h) {
   switch (h.norm.kind) {
@@ -91,6 +87,19 @@ TextTable headline_table(const Comparison& c, const Evaluation& e, const std::st
     const RatioSet r = e.ratios(d.key);
     t.add({input_design(c, d.key).label, energy_si(d.cost.energy_pj), area_mm2(d.cost.area.total_um2), time_si(d.cost.seconds),
            power_si(d.cost.average_power_mw), times(r.energy), times(r.area), times(r.latency), times(r.power)});
+  }
+  return t;
+}
+
+TextTable figures_table(const Comparison& c, const Evaluation& e, const std::string& caption) {
+  TextTable t;
+  t.caption = caption;
+  t.header = {"design", "pJ/MAC", "TOPS/W", "TOPS/mm2", "peak TOPS/mm2", "samples/s", "energy/sample", "MACs"};
+  t.right = {false, true, true, true, true, true, true, true};
+  for (const DesignCost& d : e.designs) {
+    const ArchitectFigures& f = d.figures;
+    t.add({input_design(c, d.key).label, sig(f.pj_per_mac, 3), sig(f.tops_per_w, 3), sig(f.tops_per_mm2, 3),
+           sig(f.peak_tops_per_mm2, 3), sig(f.samples_per_s, 4), energy_si(f.energy_per_sample_pj), std::to_string(f.macs)});
   }
   return t;
 }
@@ -249,6 +258,10 @@ std::vector<std::string> definition_lines(const Comparison& c) {
       "watts at 45 nm and dominate power; the 'low-leakage SRAM' figures set sram.leakage_factor = {:g} (low-power "
       "cells, an estimate) and change nothing else.",
       c.input.low_leakage_factor));
+  out.push_back("Figures architects compare by (docs/REPORTS.md): MACs are the step's mac.int8 + mac.fp32 action counts "
+                "(forward and backward GEMMs); pJ/MAC = the step's energy (dynamic + leakage) / MACs; TOPS/W = 2 x MACs / "
+                "energy (1 MAC = 2 operations); TOPS/mm2 = 2 x MACs / latency / area, peak = 2 x rows x cols x clock / area; "
+                "samples/s = the batch of the step / latency; energy/sample = energy / batch.");
   out.push_back("The PEs clock their operand and partial-sum registers every PE-cycle (reg.bit per bit, no clock gating); "
                 "vary reg.bit.energy_pj to see its weight in the array-energy ratio.");
   for (const std::string& n : c.input.notes) out.push_back(n);

@@ -13,6 +13,9 @@ namespace qtsim::reports {
 TextTable designs_table(const Comparison& c);
 // Energy, area, latency, power of every design and its ratios to the baseline.
 TextTable headline_table(const Comparison& c, const Evaluation& e, const std::string& caption);
+// pJ/MAC, TOPS/W, TOPS/mm2 (achieved and peak), training samples per second
+// and energy per sample of every design.
+TextTable figures_table(const Comparison& c, const Evaluation& e, const std::string& caption);
 // The headline beside the same designs with ideal memory (c.ideal must be set):
 // how much of each ratio comes from the memory system.
 TextTable memory_table(const Comparison& c, const std::string& caption);

@@ -4,6 +4,7 @@
 
 #include "cost_views.hpp"
 #include "text_format.hpp"
+#include "unit_colors.hpp"
 
 namespace qtsim::reports {
 
@@ -18,7 +19,8 @@ BarChart energy_by_unit_chart(const RunReportInput& in) {
   ch.description = "Horizontal bars: the run's energy per unit of the accelerator, leakage of all units last, in " + sc.unit + ".";
   ch.axis_label = "energy (" + sc.unit + ")";
   for (const auto& [u, e] : c.energy_by_unit_pj)
-    ch.rows.push_back({u, {e / sc.factor}, sig(e / sc.factor, 3) + " " + sc.unit + " (" + percent(c.energy_pj > 0 ? e / c.energy_pj : 0) + ")"});
+    ch.rows.push_back({u, {e / sc.factor}, sig(e / sc.factor, 3) + " " + sc.unit + " (" + percent(c.energy_pj > 0 ? e / c.energy_pj : 0) + ")",
+                       unit_color(u)});
   return ch;
 }
 
@@ -73,7 +75,8 @@ BarChart area_chart(const RunReportInput& in) {
   for (const cost::AreaItem& it : a.items)
     if (it.instances > 0)
       ch.rows.push_back({it.component, {it.um2 * 1e-6},
-                         sig(it.um2 * 1e-6, 3) + " mm2 (" + percent(a.total_um2 > 0 ? it.um2 / a.total_um2 : 0) + ")"});
+                         sig(it.um2 * 1e-6, 3) + " mm2 (" + percent(a.total_um2 > 0 ? it.um2 / a.total_um2 : 0) + ")",
+                         unit_color(it.category)});
   return ch;
 }
 
@@ -86,9 +89,12 @@ BarChart utilization_chart(const RunReportInput& in) {
   ch.axis_label = "percent of the run's cycles";
   ch.axis_max = 100;
   ch.value_suffix = "%";
-  for (const PerfRow& u : p.units) ch.rows.push_back({u.key + " busy", {100.0 * p.unit_busy_share(u.key)}, percent(p.unit_busy_share(u.key))});
-  ch.rows.push_back({"MAC array useful MACs", {100.0 * p.array_utilization(p.total)}, percent(p.array_utilization(p.total))});
-  ch.rows.push_back({"within array folds", {100.0 * p.array_compute_utilization(p.total)}, percent(p.array_compute_utilization(p.total))});
+  for (const PerfRow& u : p.units)
+    ch.rows.push_back({u.key + " busy", {100.0 * p.unit_busy_share(u.key)}, percent(p.unit_busy_share(u.key)), unit_color(u.key)});
+  const std::string array = unit_color("mac_array");
+  ch.rows.push_back({"MAC array useful MACs", {100.0 * p.array_utilization(p.total)}, percent(p.array_utilization(p.total)), array});
+  ch.rows.push_back({"within array folds", {100.0 * p.array_compute_utilization(p.total)},
+                     percent(p.array_compute_utilization(p.total)), array});
   return ch;
 }
 

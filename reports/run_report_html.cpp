@@ -14,6 +14,8 @@ std::string run_report_html(const RunReportInput& in) {
   HtmlPage page(fmt::format("qtsim report: {} on {}", l.workload, l.hardware));
   page.section("summary", "Summary");
   page.raw(to_html(summary_table(in)));
+  page.section("figures", "Figures architects compare by");
+  page.raw(to_html(figures_table(in)));
   page.section("assumptions", "Assumptions that move these numbers");
   page.list(assumption_lines(in));
   page.section("energy", "Energy");

@@ -1,4 +1,5 @@
 // report.json: every figure of the report, with what it was computed from.
+#include "architect_figures.hpp"
 #include "cost_views.hpp"
 #include "run_report.hpp"
 
@@ -46,6 +47,7 @@ ordered_json run_report_json(const RunReportInput& in) {
                  {"mode", copy_of(in.stats, "mode")},
                  {"steps", copy_of(in.stats, "steps")}};
   if (in.stats.is_object() && in.stats.contains("partial")) j["source"]["partial"] = in.stats.at("partial");
+  if (in.stats.is_object() && in.stats.contains("scalesim")) j["source"]["scalesim"] = in.stats.at("scalesim");
   j["workload"] = copy_of(in.stats, "workload");
   j["scheme"] = copy_of(in.stats, "scheme");
   j["hardware"] = copy_of(in.stats, "hardware");
@@ -67,6 +69,7 @@ ordered_json run_report_json(const RunReportInput& in) {
                   {"array_compute_utilization", p.array_compute_utilization(p.total)},
                   {"sram_leakage_factor", in.table.sram.leakage_factor.value},
                   {"register_bit_energy_pj", figure_energy(c, "reg.bit")}};
+  j["figures"] = to_json(architect_figures(c, p, samples_of(in.stats)));
   ordered_json units = ordered_json::array();
   for (const PerfRow& u : p.units) {
     ordered_json r = perf_row(p, u, "unit");

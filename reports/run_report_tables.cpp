@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "architect_figures.hpp"
 #include "cost_views.hpp"
 #include "text_format.hpp"
 
@@ -20,9 +21,16 @@ TextTable summary_table(const RunReportInput& in) {
   TextTable t;
   t.header = {"quantity", "value"};
   t.add({"workload", l.workload + (l.batch ? fmt::format(" (batch {})", l.batch) : "")});
-  t.add({"scheme", l.scheme});
+  t.add({"scheme", l.scheme.empty() ? std::string("none (no training)") : l.scheme});
   t.add({"hardware", fmt::format("{} ({}x{} array, {:g} MHz, technology {})", l.hardware, p.rows, p.cols, p.clock_mhz, c.technology)});
   t.add({"technology table", c.table_name});
+  if (in.stats.is_object() && in.stats.contains("scalesim") && in.stats.at("scalesim").is_object()) {
+    const nlohmann::json& ss = in.stats.at("scalesim");
+    t.add({"SCALE-Sim run", fmt::format("{} (cfg {}, topology {}, {}): the forward GEMM of every layer for one input, on "
+                                        "qtsim's accelerator; SCALE-Sim's own cycles are in COMPUTE_REPORT.csv",
+                                        ss.value("run_name", ""), ss.value("cfg", ""), ss.value("topology", ""),
+                                        ss.value("interface_bandwidth", ""))});
+  }
   t.add({"simulation", fmt::format("{} mode, {} step(s), {} kernels", l.mode, l.steps, p.total.kernels)});
   t.add({"latency", fmt::format("{} ({} cycles)", time_si(c.seconds), p.total.cycles)});
   t.add({"stall cycles", fmt::format("{} ({} of the cycles)", p.total.stall_cycles(), percent(p.total.stall_share()))});
@@ -34,6 +42,27 @@ TextTable summary_table(const RunReportInput& in) {
                              area_mm2(c.area.logic_um2))});
   t.add({"array utilization", fmt::format("{} of PE-cycles over the run; {} within the folds", percent(p.array_utilization(p.total)),
                                           percent(p.array_compute_utilization(p.total)))});
+  return t;
+}
+
+TextTable figures_table(const RunReportInput& in) {
+  const ArchitectFigures f = architect_figures(in.cost, in.performance, samples_of(in.stats));
+  const std::string per = per_sample(f.samples);
+  TextTable t;
+  t.header = {"figure", "value", "from"};
+  t.right = {false, true, false};
+  t.add({"MACs", std::to_string(f.macs), "mac.int8 + mac.fp32 action counts of every kernel (a training step's forward and "
+                                          "backward GEMMs)"});
+  t.add({"energy per MAC", sig(f.pj_per_mac, 4) + " pJ/MAC", "the run's energy (dynamic + leakage, every unit, SRAM, DRAM) / MACs"});
+  t.add({"TOPS/W", sig(f.tops_per_w, 4), "2 x MACs / energy (1 MAC = 2 operations) = 2 / (pJ/MAC)"});
+  t.add({"TOPS achieved / peak", sig(f.tops, 4) + " / " + sig(f.peak_tops, 4),
+         "2 x MACs / latency; peak 2 x rows x cols x clock"});
+  t.add({"TOPS/mm2 achieved / peak", sig(f.tops_per_mm2, 4) + " / " + sig(f.peak_tops_per_mm2, 4), "TOPS / total area"});
+  const std::string noun = samples_noun(f.samples);
+  t.add({noun + " per second", sig(f.samples_per_s, 4),
+         f.samples.kind == "training sample" ? fmt::format("batch x steps completed ({:g}) / latency", f.samples.samples)
+                                             : fmt::format("{:g} input(s) through the topology / latency", f.samples.samples)});
+  t.add({"energy " + per, energy_si(f.energy_per_sample_pj), "energy / " + noun});
   return t;
 }
 

@@ -10,6 +10,8 @@
 namespace qtsim::reports {
 
 TextTable summary_table(const RunReportInput& in);
+// pJ/MAC, TOPS/W, TOPS/mm2, samples per second, energy per sample (architect_figures.hpp).
+TextTable figures_table(const RunReportInput& in);
 TextTable energy_by_unit_table(const RunReportInput& in);
 TextTable energy_by_phase_table(const RunReportInput& in);
 TextTable area_table(const RunReportInput& in);

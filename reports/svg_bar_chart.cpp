@@ -7,10 +7,13 @@
 
 #include "chart_palette.hpp"
 #include "text_format.hpp"
+#include "unit_colors.hpp"
 
 namespace qtsim::reports {
 
 namespace {
+
+constexpr int kPlainColours = 8;  // then hatched
 
 constexpr int kRowHeight = 20, kBarHeight = 13, kTitleHeight = 26, kLegendRow = 18, kAxisHeight = 22;
 constexpr double kCharWidth = 7.2;  // 12 px DejaVu Sans (the widest of the listed fonts), average
@@ -19,21 +22,35 @@ std::string px(double v) { return fixed(v, 1); }
 
 int text_width(const std::string& s) { return static_cast<int>(std::ceil(static_cast<double>(s.size()) * kCharWidth)); }
 
-std::string fill_of(const std::string& id, int series) {
-  // Series 0..7 plain colours; later ones (darker) hatched over their colour.
-  if (series < 8) return series_colour(series);
-  return "url(#" + id + "-p" + std::to_string(series) + ")";
+// Every series' fill: the chart's own colour, else the unit palette's, else
+// the next default colour no other series of the chart has, else (all taken)
+// a hatched pattern over a default colour.
+std::vector<std::string> series_fills(const BarChart& c, std::size_t count) {
+  std::vector<std::string> fills(count);
+  for (std::size_t s = 0; s < count; ++s) {
+    if (s < c.colors.size() && !c.colors[s].empty()) fills[s] = c.colors[s];
+    else if (s < c.series.size()) fills[s] = unit_color(c.series[s]);
+  }
+  int next = 0;
+  for (std::size_t s = 0; s < count; ++s) {
+    if (!fills[s].empty()) continue;
+    while (next < kPlainColours && std::find(fills.begin(), fills.end(), series_colour(next)) != fills.end()) ++next;
+    fills[s] = next < kPlainColours ? std::string(series_colour(next++)) : "url(#" + c.id + "-p" + std::to_string(s) + ")";
+  }
+  return fills;
 }
 
-std::string patterns(const std::string& id, int count) {
+// The hatched patterns the fills refer to.
+std::string patterns(const std::string& id, const std::vector<std::string>& fills) {
   std::string s;
-  for (int i = 8; i < count; ++i) {
+  for (std::size_t i = 0; i < fills.size(); ++i) {
+    if (fills[i].rfind("url(", 0) != 0) continue;
     const char* angle = i % 2 ? "45" : "-45";
     s += fmt::format(
         "<pattern id=\"{0}-p{1}\" width=\"7\" height=\"7\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate({2})\">"
         "<rect width=\"7\" height=\"7\" fill=\"{3}\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"7\" stroke=\"#ffffff\" "
         "stroke-width=\"{4}\"/></pattern>",
-        id, i, angle, series_colour(i), "1.2");
+        id, i, angle, series_colour(static_cast<int>(i)), "1.2");
   }
   return s.empty() ? s : "<defs>" + s + "</defs>";
 }
@@ -60,6 +77,8 @@ std::string render_svg(const BarChart& in) {
   }
   if (keep.empty()) keep.push_back(0);
   const int n = static_cast<int>(keep.size());
+  const std::vector<std::string> fills =
+      series_fills(in, std::max(in.series.size(), static_cast<std::size_t>(*std::max_element(keep.begin(), keep.end()) + 1)));
   auto value = [&](const BarRow& r, int k) {
     const auto s = static_cast<std::size_t>(keep[static_cast<std::size_t>(k)]);
     return s < r.values.size() && std::isfinite(r.values[s]) ? std::max(0.0, r.values[s]) : 0.0;
@@ -109,7 +128,7 @@ std::string render_svg(const BarChart& in) {
       legend += fmt::format(
           "<g><rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#333333\" stroke-width=\"0.5\"/>"
           "<text x=\"{}\" y=\"{}\">{}</text></g>",
-          x, y, fill_of(in.id, keep[static_cast<std::size_t>(k)]), x + 17, y + 10, xml_escape(name));
+          x, y, fills[static_cast<std::size_t>(keep[static_cast<std::size_t>(k)])], x + 17, y + 10, xml_escape(name));
       x += w;
     }
   }
@@ -126,7 +145,7 @@ std::string render_svg(const BarChart& in) {
       in.width, height, in.id);
   s += fmt::format("<title id=\"{}-t\">{}</title><desc id=\"{}-d\">{}</desc>", in.id, xml_escape(in.title), in.id,
                    xml_escape(in.description));
-  s += patterns(in.id, *std::max_element(keep.begin(), keep.end()) + 1);
+  s += patterns(in.id, fills);
   s += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>";
   s += fmt::format("<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{}</text>", xml_escape(in.title));
   s += legend;
@@ -164,7 +183,8 @@ std::string render_svg(const BarChart& in) {
       const std::string tip = (name.empty() ? r.label : r.label + ", " + name) + ": " + sig(v, 4) + in.value_suffix;
       s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#ffffff\" "
                        "stroke-width=\"0.5\"><title>{}</title></rect>",
-                       px(x0), bar_y, px(std::max(0.5, x1 - x0)), kBarHeight, fill_of(in.id, keep[static_cast<std::size_t>(k)]),
+                       px(x0), bar_y, px(std::max(0.5, x1 - x0)), kBarHeight,
+                       n == 1 && !r.color.empty() ? r.color : fills[static_cast<std::size_t>(keep[static_cast<std::size_t>(k)])],
                        xml_escape(tip));
       // In-bar label when the segment is wide enough (series name, else nothing).
       if (n > 1 && !name.empty() && x1 - x0 > text_width(name) * 0.85 + 8)

@@ -6,7 +6,8 @@
 // without colour: every segment has a <title> tooltip, series after the
 // first few are also hatched, segments wide enough carry their series'
 // short label, and the SVG has role="img" with a title and description for
-// screen readers. Deterministic output (fixed number formatting).
+// screen readers. Deterministic output (fixed number formatting). A unit,
+// phase or part named in unit_colors.hpp has its colour in every chart.
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct BarRow {
   std::string label;
   std::vector<double> values;  // one per series (missing ones are 0)
   std::string note;            // printed after the bar instead of the formatted total ("" for the total)
+  std::string color = "";      // a single-series chart's bar colour for this row ("": the series')
 };
 
 struct BarChart {
@@ -24,6 +26,10 @@ struct BarChart {
   std::string description;  // one or two sentences for screen readers
   std::string axis_label;   // e.g. "energy (mJ)"
   std::vector<std::string> series;  // legend names; a single series draws no legend
+  // Per series, "" or missing: the unit palette's colour of its name
+  // (unit_colors.hpp: every chart draws a unit in the same colour), else the
+  // next of the chart's default colours (hatched beyond eight).
+  std::vector<std::string> colors;
   std::vector<BarRow> rows;
   double axis_max = 0;      // 0: from the data
   int value_digits = 3;     // significant digits of the printed totals

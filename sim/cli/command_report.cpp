@@ -8,11 +8,12 @@
 #include "models/cost/cost_model.hpp"
 #include "options.hpp"
 #include "preset_paths.hpp"
+#include "reports/architect_figures.hpp"
 #include "reports/run_report.hpp"
+#include "reports/text_format.hpp"
+#include "report_input.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/input/json_file.hpp"
-#include "sim/input/value_text.hpp"
 #include "run_files.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/output_folder.hpp"
@@ -41,15 +42,6 @@ hw::HwConfig hardware_of(const nlohmann::json& stats, const std::string& file) {
   }
 }
 
-void check_stats_format(const nlohmann::json& stats, const std::string& file) {
-  if (!stats.is_object())
-    throw input::InputError(input::Diagnostic{file, "", "a qtsim-stats object (written by qtsim simulate)", input::describe_value(stats), ""});
-  const auto f = stats.find("format");
-  if (f == stats.end() || *f != "qtsim-stats")
-    throw input::InputError(input::Diagnostic{file, "/format", "\"qtsim-stats\" (a file written by qtsim simulate)",
-                                              f == stats.end() ? "nothing" : input::describe_value(*f), ""});
-}
-
 }  // namespace
 
 int run_report(const Args& args) {
@@ -60,25 +52,23 @@ int run_report(const Args& args) {
   const ParsedOptions p = parse_options(args, opts, {"dir"},
                                         "usage: qtsim report DIR [--tech TABLE.json|NODE] [--out DIR]\n"
                                         "Writes report.json, report-layers.csv, report-units.csv, report.md and report.html from DIR/stats.json\n"
-                                        "(the output of qtsim simulate): energy, area, latency and power with their breakdowns.");
+                                        "(the output of qtsim simulate, or of qtsim simulate --scalesim-cfg): energy, area, latency and power\n"
+                                        "with their breakdowns, pJ/MAC, TOPS/W, TOPS/mm2 and samples per second.");
   if (p.help) return 0;
   const auto& v = p.values;
   const std::string dir = v["dir"].as<std::string>();
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec))
-    throw input::InputError(input::Diagnostic{"command line", "DIR", "a directory written by qtsim simulate",
-                                              fs::exists(dir, ec) ? "\"" + dir + "\", not a directory" : "\"" + dir + "\", which does not exist", ""});
-  // Into the run's own folder the report adds derived files; into another
-  // folder it is that folder's run, and replaces whatever an earlier run left.
-  const fs::path out_dir = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path(dir);
-  const bool own_folder = fs::equivalent(out_dir, dir, ec);
-  util::OutputFolder out(out_dir, "--out", own_folder ? std::vector<std::string>{} : files_of_any_run());
-  const std::string stats_file = (fs::path(dir) / "stats.json").string();
-  const nlohmann::json stats = input::read_json_file(stats_file);
-  check_stats_format(stats, stats_file);
+  const RunFolder run = read_run_folder(dir);
+  const nlohmann::json& stats = run.stats;
+  const std::string& stats_file = run.stats_file;
   const hw::HwConfig config = hardware_of(stats, stats_file);
   const std::string table_file = tech_table_file(v.count("tech") ? v["tech"].as<std::string>() : config.technology);
   const cost::TechTable table = cost::load_tech_table(table_file);
+  // Into the run's own folder the report adds derived files; into another
+  // folder it is that folder's run, and replaces whatever an earlier run left.
+  std::error_code ec;
+  const fs::path out_dir = v.count("out") ? fs::path(v["out"].as<std::string>()) : fs::path(dir);
+  const bool own_folder = fs::equivalent(out_dir, dir, ec);
+  util::OutputFolder out(out_dir, "--out", own_folder ? std::vector<std::string>{} : files_of_any_run());
   util::throw_if_interrupted();
   const cost::CostReport cost = cost::estimate(stats, config, table, stats_file);
   const reports::RunPerformance perf = reports::performance_from_stats(stats, config, stats_file);
@@ -90,9 +80,18 @@ int run_report(const Args& args) {
   for (const reports::ReportFile& f : files) set.push_back({f.name, portable_paths(f.contents)});
   put_marker_last(set, "report.json");
   out.commit(set);
-  std::cout << fmt::format("{} on {}: {:.4g} mJ, {:.4g} ms, {:.4g} mW average, {:.4g} mm2 (table {})\n",
-                           reports::run_labels(stats).workload, config.name, cost.energy_pj * 1e-9, cost.seconds * 1e3,
-                           cost.average_power_mw, cost.area.total_um2 * 1e-6, table.name);
+  const reports::ArchitectFigures figures = reports::architect_figures(cost, perf, reports::samples_of(stats));
+  const std::string what = run.kind == RunFolderKind::scalesim
+                               ? "SCALE-Sim run " + stats.at("scalesim").value("run_name", std::string()) + " (" +
+                                     reports::run_labels(stats).workload + ", forward GEMMs)"
+                               : reports::run_labels(stats).workload;
+  std::cout << fmt::format("{} on {}: {:.4g} mJ, {:.4g} ms, {:.4g} mW average, {:.4g} mm2 (table {})\n", what, config.name,
+                           cost.energy_pj * 1e-9, cost.seconds * 1e3, cost.average_power_mw, cost.area.total_um2 * 1e-6,
+                           table.name);
+  std::cout << fmt::format("  {} pJ/MAC, {} TOPS/W, {} TOPS/mm2 (peak {}), {} {}/s, {} {}\n", reports::sig(figures.pj_per_mac, 4),
+                           reports::sig(figures.tops_per_w, 4), reports::sig(figures.tops_per_mm2, 4),
+                           reports::sig(figures.peak_tops_per_mm2, 4), reports::sig(figures.samples_per_s, 4),
+                           reports::samples_noun(figures.samples), reports::energy_si(figures.energy_per_sample_pj), reports::per_sample(figures.samples));
   std::cout << "wrote";
   for (const reports::ReportFile& f : files) std::cout << " " << (out_dir / f.name).string();
   std::cout << "\n";

@@ -1,5 +1,6 @@
 #include "run_scalesim.hpp"
 
+#include <cctype>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
@@ -11,7 +12,9 @@
 #include "models/hw/core/dram_allocator.hpp"
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/kernels/gemm/gemm_kernel.hpp"
+#include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/input/diagnostic.hpp"
+#include "sim/scalesim/scalesim_stats.hpp"
 #include "sim/scalesim/scratchpad_model.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/output_folder.hpp"
@@ -25,15 +28,16 @@ constexpr double kClockMhz = 1000.0;
 // qtsim's run uses that when the cfg gives no Bandwidth.
 constexpr std::int64_t kDefaultBandwidthWords = 10;
 
-hw::SramSpec sram(const std::string& name, std::uint64_t bytes) {
-  hw::SramSpec s;
-  s.name = name;
-  s.capacity_bytes = bytes;
-  s.banks = 1;
-  s.word_bytes = 1;
-  s.ports = 2;
-  s.double_buffered = true;
-  return s;
+nlohmann::json sram(std::int64_t kib) {
+  return {{"capacity_kib", kib}, {"banks", 1}, {"word_bytes", 1}, {"ports", 2}, {"double_buffered", true}};
+}
+
+// A hardware name from the run name: the characters hw.schema.json allows, at most 64.
+std::string hw_name(const std::string& run_name) {
+  std::string n = "scalesim-" + run_name;
+  for (char& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != '-') ch = '-';
+  return n.substr(0, 64);
 }
 
 // The .cfg key of the buffer a tiling error names.
@@ -45,36 +49,34 @@ std::string sram_key(const std::string& message) {
 
 }  // namespace
 
-hw::HwConfig scalesim_hw_config(const ScaleSimConfig& cfg, bool ideal_memory) {
-  hw::HwConfig c;
-  c.name = "scalesim-" + cfg.run_name;
-  c.file = cfg.file;
-  c.description = fmt::format("SCALE-Sim configuration {} ({}x{} {}, {})", cfg.file, cfg.rows, cfg.cols,
-                              hw::to_string(cfg.dataflow), ideal_memory ? "ideal memory" : "SRAM and bandwidth from the cfg");
-  c.clock_mhz = kClockMhz;
-  c.array.rows = static_cast<int>(cfg.rows);
-  c.array.cols = static_cast<int>(cfg.cols);
-  c.array.dataflow = cfg.dataflow;
-  c.array.datapath = hw::ArrayDatapath::int8;
-  c.array.accumulator_bits = 32;
-  c.array.flag_operands = false;
-  const std::uint64_t kib = 1024;
-  c.ifmap = sram("ifmap", static_cast<std::uint64_t>(cfg.ifmap_kb) * kib);
-  c.filter = sram("filter", static_cast<std::uint64_t>(cfg.filter_kb) * kib);
-  // SCALE-Sim's words are one byte; our ofmap words are int32 partial sums.
-  c.ofmap = sram("ofmap", static_cast<std::uint64_t>(cfg.ofmap_kb) * kib * 4);
-  c.vector = sram("vector", static_cast<std::uint64_t>(cfg.ofmap_kb) * kib * 4);
-  c.dram.type = "LPDDR4";
-  c.dram.latency_ns = 0.0;
+nlohmann::json scalesim_hw_document(const ScaleSimConfig& cfg) {
   // Words of one byte per cycle at 1 GHz: B words/cycle = B GB/s.
   const std::int64_t words = cfg.bandwidths.empty() ? kDefaultBandwidthWords : cfg.bandwidths.front();
-  c.dram.bandwidth_gb_per_s = static_cast<double>(words) * kClockMhz / 1000.0;
-  c.dma.setup_cycles = 0;
-  c.dma.burst_bytes = 64;
-  c.vector_unit.lanes = c.array.cols;
-  c.norm.lanes = c.array.cols;
-  c.random.lanes = c.array.cols;
-  c.technology = "45nm";
+  return {{"name", hw_name(cfg.run_name)},
+          {"description",
+           fmt::format("SCALE-Sim configuration {} ({}x{} {}): int8 array with 32-bit accumulators, the cfg's SRAM sizes "
+                       "double-buffered (ofmap words of 4 bytes), {} bytes per cycle of DRAM bandwidth at 1 GHz, no DRAM "
+                       "latency or DMA setup; forward GEMMs only, so the vector, normalization and random-bit hardware is "
+                       "the least the format allows",
+                       cfg.file, cfg.rows, cfg.cols, hw::to_string(cfg.dataflow), words)
+               .substr(0, 2000)},
+          {"technology", "45nm"},
+          {"clock_mhz", kClockMhz},
+          {"mac_array",
+           {{"rows", cfg.rows}, {"cols", cfg.cols}, {"dataflow", hw::to_string(cfg.dataflow)}, {"datapath", "int8"},
+            {"accumulator_bits", 32}, {"accumulator_saturates", true}, {"flag_operands", false}}},
+          // SCALE-Sim's words are one byte; our ofmap words are int32 partial sums.
+          {"sram", {{"ifmap", sram(cfg.ifmap_kb)}, {"filter", sram(cfg.filter_kb)}, {"ofmap", sram(cfg.ofmap_kb * 4)},
+                    {"vector", sram(1)}}},
+          {"dram", {{"type", "LPDDR4"}, {"bandwidth_gb_per_s", static_cast<double>(words) * kClockMhz / 1000.0}, {"latency_ns", 0}}},
+          {"dma", {{"burst_bytes", 64}, {"setup_cycles", 0}}},
+          {"vector_unit", {{"lanes", 1}}},
+          {"norm_unit", {{"kind", "fixup"}, {"lanes", 1}}},
+          {"random_unit", {{"lanes", 0}}}};
+}
+
+hw::HwConfig scalesim_hw_config(const ScaleSimConfig& cfg, bool ideal_memory) {
+  const hw::HwConfig c = hwconfig::parse_hw_config(scalesim_hw_document(cfg), cfg.file);
   return ideal_memory ? hw::with_ideal_memory(c) : c;
 }
 
@@ -116,6 +118,7 @@ std::vector<QtsimLayerRun> simulate_layers(const hw::HwConfig& config, const std
           r.loop_order = mp.order_string();
           r.busy_cycles = static_cast<std::int64_t>(st.busy_cycles);
           r.elapsed_cycles = static_cast<std::int64_t>(st.cycles);
+          r.start_cycle = static_cast<std::int64_t>(st.start_cycle);
           r.actions = st.actions;
           runs.push_back(r);
         },
@@ -227,7 +230,10 @@ int run_scalesim(const ScaleSimOptions& options, std::ostream& out) {
     return 128 + util::interrupt_signal();
   }
   const std::vector<ScaleSimLayerResult> results = scalesim_results(cfg, options.ideal_memory, layers, runs);
-  folder.commit({{"QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config)}, {"COMPUTE_REPORT.csv", compute_report_csv(results, config)}});
+  const std::string stats = scalesim_stats_document(cfg, topology, options.ideal_memory, results).dump(1) + "\n";
+  folder.commit({{"QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config)},
+                 {"stats.json", stats},
+                 {"COMPUTE_REPORT.csv", compute_report_csv(results, config)}});
 
   const bool user = cfg.user_bandwidth && !options.ideal_memory;
   out << fmt::format("SCALE-Sim run {}: {}x{} array, {} dataflow, {} layers from {}; {}\n", cfg.run_name, config.array.rows,
@@ -247,8 +253,10 @@ int run_scalesim(const ScaleSimOptions& options, std::ostream& out) {
                        i, r.layer.name, r.total_cycles, r.stall_cycles, overall_util_percent(r.layer.macs(), r.total_cycles, pes),
                        r.metrics.mapping_efficiency_percent(), r.qtsim.elapsed_cycles, r.qtsim.tiles);
   }
-  out << fmt::format("  all layers: {} cycles (qtsim's accelerator: {})\nwrote {} and {}\n", total, qtsim_total,
-                     (dir / "COMPUTE_REPORT.csv").string(), (dir / "QTSIM_LAYER_REPORT.csv").string());
+  out << fmt::format("  all layers: {} cycles (qtsim's accelerator: {})\nwrote {}, {} and {} (qtsim report {} gives its "
+                     "energy, area and power)\n",
+                     total, qtsim_total, (dir / "COMPUTE_REPORT.csv").string(), (dir / "QTSIM_LAYER_REPORT.csv").string(),
+                     (dir / "stats.json").string(), dir.string());
   return 0;
 }
 

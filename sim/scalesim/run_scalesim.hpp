@@ -13,12 +13,17 @@
 //     words per cycle for each of ifmap, filter and ofmap), reproduced by
 //     scratchpad_model.hpp.
 //
+// stats.json (scalesim_stats.hpp): qtsim's run of the layers as a qtsim-stats
+// file, so `qtsim report DIR` gives its energy, area and power.
+//
 // QTSIM_LAYER_REPORT.csv: the same layers on qtsim's own accelerator (the
 // SystemC model, timing mode): int8 array of the cfg's size and dataflow, the
 // cfg's SRAM sizes double-buffered (SCALE-Sim's words are 1 byte; our ofmap
 // holds int32 partial sums, so it gets 4 bytes per word), one DRAM bus of
 // Bandwidth words per cycle (10 when the cfg gives none), no latency or DMA
-// setup (SCALE-Sim has none), a 1 GHz clock; the mapper chooses each layer's
+// setup (SCALE-Sim has none), a 1 GHz clock, and only the least vector,
+// normalization and random-bit hardware (GEMMs never use them, and their
+// area and leakage would be charged to the run); the mapper chooses each layer's
 // tiles (the mapping is in the report). With --ideal-memory the accelerator
 // has ideal memory too. Its cycles are qtsim's, not SCALE-Sim's: one shared
 // bus instead of three interfaces, tiles that must fit a buffer slot.
@@ -30,6 +35,8 @@
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "models/hw/core/actions.hpp"
 #include "models/hw/core/hw_config.hpp"
@@ -53,6 +60,7 @@ struct QtsimLayerRun {
   std::int64_t tiles = 0, folds = 0;
   std::int64_t busy_cycles = 0;     // MAC array
   std::int64_t elapsed_cycles = 0;  // first load to last store
+  std::int64_t start_cycle = 0;     // when its first load started
   std::string tile, loop_order;     // the mapping chosen
   hw::ActionCounts actions;
   std::int64_t stall_cycles() const { return elapsed_cycles - busy_cycles; }
@@ -68,7 +76,10 @@ struct ScaleSimLayerResult {
   QtsimLayerRun qtsim;
 };
 
-// The accelerator a .cfg describes for qtsim's run (see above).
+// The accelerator a .cfg describes for qtsim's run (see above), as a hardware
+// document (workloads/schema/hw.schema.json: written into stats.json, read back
+// by `qtsim report`) and as the checked configuration.
+nlohmann::json scalesim_hw_document(const ScaleSimConfig& cfg);
 hw::HwConfig scalesim_hw_config(const ScaleSimConfig& cfg, bool ideal_memory);
 
 // Runs the forward GEMM of every layer, in order, on one accelerator in timing

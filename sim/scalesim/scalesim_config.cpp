@@ -25,6 +25,8 @@ namespace qtsim::scalesim {
 namespace {
 
 constexpr std::size_t kMaxCfgBytes = 1 << 20;
+// 100 TB/s at 1 GHz, the most a hardware document's DRAM has (hw.schema.json).
+constexpr std::int64_t kMaxBandwidthWords = 100000;
 
 std::string lower(std::string_view s) {
   std::string t(s);
@@ -95,9 +97,10 @@ class Parser {
     }
     c.rows = integer("architecture_presets", "ArrayHeight", "rows of the MAC array", 1, 1024);
     c.cols = integer("architecture_presets", "ArrayWidth", "columns of the MAC array", 1, 1024);
-    c.ifmap_kb = integer("architecture_presets", "IfmapSramSzkB", "ifmap SRAM size in KiB", 1, 1 << 24);
-    c.filter_kb = integer("architecture_presets", "FilterSramSzkB", "filter SRAM size in KiB", 1, 1 << 24);
-    c.ofmap_kb = integer("architecture_presets", "OfmapSramSzkB", "ofmap SRAM size in KiB", 1, 1 << 24);
+    // Within what a hardware document holds (1 GiB a buffer; the ofmap's words are 4 bytes in qtsim's run).
+    c.ifmap_kb = integer("architecture_presets", "IfmapSramSzkB", "ifmap SRAM size in KiB", 1, 1 << 20);
+    c.filter_kb = integer("architecture_presets", "FilterSramSzkB", "filter SRAM size in KiB", 1, 1 << 20);
+    c.ofmap_kb = integer("architecture_presets", "OfmapSramSzkB", "ofmap SRAM size in KiB", 1, 1 << 18);
     if (const Entry* e = require("architecture_presets", "Dataflow", "os, ws or is")) {
       const std::string v = e->value;
       if (v == "os") c.dataflow = hw::Dataflow::os;
@@ -317,7 +320,7 @@ class Parser {
     while (!bad) {
       const auto comma = rest.find(',');
       const auto v = to_int(trim(rest.substr(0, comma)));
-      if (!v || *v < 1) {
+      if (!v || *v < 1 || *v > kMaxBandwidthWords) {
         bad = true;
         break;
       }
@@ -325,7 +328,8 @@ class Parser {
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
-    if (bad) add(e, "DRAM bandwidth in words per cycle: integers >= 1 separated by commas (one per memory bank)",
+    if (bad) add(e, fmt::format("DRAM bandwidth in words per cycle: integers from 1 to {} separated by commas (one per "
+                                "memory bank)", kMaxBandwidthWords),
                  e.value.empty() ? "an empty value" : in_quotes(e.value));
     return out;
   }

@@ -4,15 +4,16 @@
 // written out below).
 #include <gtest/gtest.h>
 
-#include <cctype>
 #include <cmath>
 
 #include "models/cost/cost_model.hpp"
 #include "reports/compare_model.hpp"
+#include "reports/compare_charts.hpp"
 #include "reports/compare_report.hpp"
 #include "reports/compare_tables.hpp"
 #include "reports/text_format.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
+#include "tests/reports/page_checks.hpp"
 
 namespace qtsim::reports {
 namespace {
@@ -25,7 +26,10 @@ nlohmann::json op(const char* layer, const char* name, const char* phase, const 
           {"cycles", cycles}, {"busy_cycles", busy}, {"actions", actions}};
 }
 
-nlohmann::json stats(std::vector<nlohmann::json> ops) { return {{"format", "qtsim-stats"}, {"ops", ops}}; }
+// One step of batch 8.
+nlohmann::json stats(std::vector<nlohmann::json> ops) {
+  return {{"format", "qtsim-stats"}, {"workload", {{"batch_size", 8}}}, {"steps_completed", 1}, {"ops", ops}};
+}
 
 CompareDesign design(const char* key, const char* hw, nlohmann::json s) {
   CompareDesign d;
@@ -81,6 +85,33 @@ TEST_F(HandMadeComparison, WholeDesignRatios) {
   const RatioSet self = c.base.ratios("baseline");
   EXPECT_DOUBLE_EQ(self.energy, 1.0);
   EXPECT_DOUBLE_EQ(self.power, 1.0);
+}
+
+// pJ/MAC, TOPS/W, TOPS/mm2, samples/s written out from counts x table figures.
+TEST_F(HandMadeComparison, FiguresArchitectsCompareBy) {
+  const Comparison c = compare(in);
+  const double eb = 4000 * v("mac.fp32") + 150 * v("fp32.add") + 160 * v("fp32.mul") + 2 * v("fp32.sqrt") + 2 * v("fp32.div");
+  const double seconds = 1600 / 1e9;  // 1 GHz
+  const double mm2 = cost::estimate_area(in.designs[0].config, table).total_um2 * 1e-6;
+  const ArchitectFigures& f = c.base.designs[0].figures;
+  EXPECT_EQ(f.macs, 4000u) << "mac.fp32 counts only";
+  EXPECT_NEAR(f.pj_per_mac, eb / 4000, 1e-12 * eb);
+  EXPECT_NEAR(f.tops_per_w, 8000 / (eb * 1e-12) / 1e12, 1e-9 * f.tops_per_w);
+  EXPECT_NEAR(f.tops, 8000 / seconds / 1e12, 1e-12);
+  EXPECT_NEAR(f.tops_per_mm2, 8000 / seconds / 1e12 / mm2, 1e-12);
+  EXPECT_NEAR(f.peak_tops, 2 * 16 * 16 * 1e9 / 1e12, 1e-12);
+  EXPECT_NEAR(f.samples_per_s, 8 / seconds, 1e-6);
+  EXPECT_NEAR(f.energy_per_sample_pj, eb / 8, 1e-12 * eb);
+  const double ec = 4000 * v("mac.int8_acc32") + 300 * v("fixup.scalar_op");
+  EXPECT_NEAR(c.base.designs[1].figures.pj_per_mac, ec / 4000, 1e-12 * ec);
+  EXPECT_NEAR(c.base.designs[1].figures.samples_per_s, 8 / (600 / 1e9), 1e-6);
+  const auto j = compare_json(c);
+  EXPECT_DOUBLE_EQ(j["results"][0]["figures"]["energy_per_mac_pj"].get<double>(), f.pj_per_mac);
+  EXPECT_DOUBLE_EQ(j["results"][1]["figures"]["tops_per_w"].get<double>(), c.base.designs[1].figures.tops_per_w);
+  const std::string md = render_comparison(c)[1].contents;
+  EXPECT_NE(md.find("### Figures architects compare by"), std::string::npos);
+  EXPECT_NE(md.find(sig(f.pj_per_mac, 3)), std::string::npos);
+  EXPECT_NE(compare_headline_text(c).find("Figures architects compare by"), std::string::npos);
 }
 
 TEST_F(HandMadeComparison, NormalizationStageInEachScope) {
@@ -146,17 +177,6 @@ TEST_F(HandMadeComparison, DriversNameTheFiguresBehindTheDifference) {
   EXPECT_EQ(vary_path_of("sram.area_mm2", DriverQuantity::area), "sram.area_mm2.k");
 }
 
-// The largest |percentage| in a text (shares of a difference, utilizations).
-double largest_percentage(const std::string& text) {
-  double largest = 0;
-  for (std::size_t at = text.find('%'); at != std::string::npos; at = text.find('%', at + 1)) {
-    std::size_t begin = at;
-    while (begin > 0 && (std::isdigit(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '.' || text[begin - 1] == '-'))
-      --begin;
-    if (begin < at) largest = std::max(largest, std::fabs(std::stod(text.substr(begin, at - begin))));
-  }
-  return largest;
-}
 
 // A candidate that spends the baseline's energy in the same time, on other
 // figures: a ratio of 1.00, where shares of the (tiny) net difference would be
@@ -194,9 +214,9 @@ TEST_F(HandMadeComparison, DriverSharesNearARatioOfOneAreFiniteAndExplained) {
   const auto files = render_comparison(c);
   for (const ReportFile& f : files)
     if (f.name != "compare.json") {
-      EXPECT_LE(largest_percentage(f.contents), 150.0) << f.name;
+      EXPECT_LE(test::largest_percentage(f.contents), 150.0) << f.name;
     }
-  EXPECT_LE(largest_percentage(compare_headline_text(c)), 150.0);
+  EXPECT_LE(test::largest_percentage(compare_headline_text(c)), 150.0);
   EXPECT_NE(files[1].contents.find("n/a (offsetting)"), std::string::npos);
   const auto j = nlohmann::json::parse(files[0].contents);
   const auto& energy = j["drivers"][0]["energy_pj"];
@@ -239,6 +259,29 @@ TEST_F(HandMadeComparison, NoNormalizationGivesNoStageRatios) {
   const auto j = compare_json(c);
   EXPECT_FALSE(j["has_normalization"].get<bool>());
   EXPECT_TRUE(j["results"][1]["normalization_stage_ratios_to_baseline"]["inference"]["power"].is_null());
+}
+
+// A design 100x slower than the rest does not set the scale of the others:
+// it is drawn apart, in its own chart, in the metrics where it is an outlier.
+TEST_F(HandMadeComparison, OutliersAreDrawnApart) {
+  in.designs.push_back(design("slow", "int8-fixup-16x16",
+                              stats({op("conv1", "forward", "forward", "mac_array", 160000, 500, {{"mac.int8", 4000}})})));
+  in.design_table["slow"] = "45nm";
+  const Comparison c = compare(in);
+  EXPECT_EQ(outlier_designs(c, DesignMetric::latency), std::vector<std::string>{"slow"});
+  EXPECT_TRUE(outlier_designs(c, DesignMetric::area).empty()) << "its area is the candidate's";
+  const BarChart main = design_chart(c, DesignMetric::latency, {"baseline", "candidate"}, "main", "baseline and candidate");
+  ASSERT_EQ(main.rows.size(), 2u);
+  EXPECT_EQ(main.rows[1].note, "0.6 us, ratio 2.67x");
+  EXPECT_EQ(main.id, "cmp-latency-main");
+  const std::string html = render_comparison(c)[2].contents;
+  const std::size_t all = html.find("aria-labelledby=\"cmp-latency-all-t");
+  const std::size_t apart = html.find("aria-labelledby=\"cmp-latency-apart-t");
+  ASSERT_NE(all, std::string::npos);
+  ASSERT_NE(apart, std::string::npos);
+  EXPECT_EQ(html.substr(all, html.find("</svg>", all) - all).find(">slow<"), std::string::npos);
+  EXPECT_NE(html.substr(apart, html.find("</svg>", apart) - apart).find(">slow<"), std::string::npos);
+  EXPECT_EQ(html.find("cmp-area-apart"), std::string::npos);
 }
 
 TEST_F(HandMadeComparison, VaryReEvaluatesFromTheSameCounts) {

@@ -10,7 +10,9 @@
 
 #include "models/cost/cost_model.hpp"
 #include "reports/text_format.hpp"
+#include "reports/unit_colors.hpp"
 #include "run_tool.hpp"
+#include "tests/reports/page_checks.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 
 namespace qtsim::test {
@@ -114,6 +116,13 @@ TEST(ReportCommand, HtmlIsSelfContainedWithFiveCharts) {
     EXPECT_NE(html.find(std::string(">") + title + "</title>"), std::string::npos) << title;
   for (const char* external : {"<script", "<link", "<img", "@import", "src=\"http", "href=\"http"})
     EXPECT_EQ(html.find(external), std::string::npos) << external;
+  // Units in their palette colours, the same in every chart (energy by unit and by phase, area, utilization).
+  const auto fills = fills_by_name(html);
+  for (const char* unit : {"mac_array", "vector_unit", "leakage", "busy", "stall"}) {
+    ASSERT_TRUE(fills.count(unit)) << unit;
+    EXPECT_EQ(fills.at(unit), std::set<std::string>{reports::unit_color(unit)}) << unit;
+  }
+  EXPECT_EQ(fills.at("mac_array.pe"), std::set<std::string>{reports::unit_color("mac_array")});
   const std::string md = read_file(d.path / "report.md");
   EXPECT_NE(md.find("## Assumptions that move these numbers"), std::string::npos);
   EXPECT_NE(md.find("sram.leakage_factor"), std::string::npos) << "the leakage assumption is stated";
@@ -127,6 +136,105 @@ TEST(ReportCommand, OtherTechnologyNodeScalesTheFigures) {
   EXPECT_NE(rep["cost"]["notes"].dump().find("the hardware names technology \\\"45nm\\\""), std::string::npos);
 }
 
+// The figures architects compare by, recomputed from stats.json (MACs from the
+// kernel rows' action counts, batch, steps, cycles, clock, array) and the
+// cost model's energy and area under the 45 nm table.
+TEST(ReportCommand, FiguresArchitectsCompareByFromStatsAndTheTable) {
+  TempDir d;
+  const ToolRun r = run_qtsim("report " + simulated().string() + " --out " + d.path.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto stats = nlohmann::json::parse(read_file(simulated() / "stats.json"));
+  const auto rep = nlohmann::json::parse(read_file(d.path / "report.json"));
+  const hw::HwConfig config = hwconfig::parse_hw_config(stats["hardware"], "stats.json");
+  const cost::TechTable table = cost::load_tech_table(source_dir() + "/workloads/tech/45nm.json");
+  double macs = 0, cycles = 0;
+  for (const auto& row : stats["ops"]) {
+    for (const char* a : {"mac.int8", "mac.fp32"})
+      if (row["actions"].contains(a)) macs += row["actions"][a].get<double>();
+    cycles += row["attributed_cycles"].get<double>();
+  }
+  ASSERT_GT(macs, 0);
+  EXPECT_EQ(cycles, stats["totals"]["cycles"].get<double>()) << "the kernels' shares of the wall clock add up";
+  const double seconds = cycles / (config.clock_mhz * 1e6);
+  const double energy_pj = cost::estimate(stats, config, table).energy_pj;
+  const double mm2 = cost::estimate_area(config, table).total_um2 * 1e-6;
+  const double samples = stats["workload"]["batch_size"].get<double>() * stats["steps_completed"].get<double>();
+  const auto& f = rep["figures"];
+  EXPECT_EQ(f["macs"].get<double>(), macs);
+  EXPECT_EQ(f["sample"], "training sample");
+  EXPECT_EQ(f["samples"].get<double>(), samples);
+  EXPECT_DOUBLE_EQ(f["energy_per_mac_pj"].get<double>(), energy_pj / macs);
+  EXPECT_DOUBLE_EQ(f["tops_per_w"].get<double>(), 2 * macs / (energy_pj * 1e-12) / 1e12);
+  EXPECT_DOUBLE_EQ(f["tops_per_w"].get<double>(), 2 / f["energy_per_mac_pj"].get<double>());
+  EXPECT_DOUBLE_EQ(f["tops"].get<double>(), 2 * macs / seconds / 1e12);
+  EXPECT_DOUBLE_EQ(f["tops_per_mm2"].get<double>(), 2 * macs / seconds / 1e12 / mm2);
+  EXPECT_DOUBLE_EQ(f["peak_tops"].get<double>(), 2.0 * config.array.rows * config.array.cols * config.clock_mhz * 1e6 / 1e12);
+  EXPECT_DOUBLE_EQ(f["peak_tops_per_mm2"].get<double>(), f["peak_tops"].get<double>() / mm2);
+  EXPECT_LT(f["tops"].get<double>(), f["peak_tops"].get<double>());
+  EXPECT_DOUBLE_EQ(f["samples_per_s"].get<double>(), samples / seconds);
+  EXPECT_DOUBLE_EQ(f["energy_per_sample_pj"].get<double>(), energy_pj / samples);
+  for (const char* file : {"report.md", "report.html"}) {
+    const std::string text = read_file(d.path / file);
+    for (const char* what : {"Figures architects compare by", "pJ/MAC", "TOPS/W", "TOPS/mm2", "training samples per second",
+                             "energy per training sample"})
+      EXPECT_NE(text.find(what), std::string::npos) << file << ": " << what;
+  }
+  EXPECT_NE(r.out.find(reports::sig(energy_pj / macs, 4) + " pJ/MAC"), std::string::npos) << r.out;
+}
+
+// A SCALE-Sim run's folder: qtsim's accelerator running the topology, with
+// its energy, area and power; the MACs are SCALE-Sim's (P x Q x filters x window).
+TEST(ReportCommand, ReadsTheFolderOfAScaleSimRun) {
+  TempDir d;
+  const fs::path run = d.path / "ss";
+  const ToolRun s = run_qtsim("simulate --scalesim-cfg tests/scalesim/resnet18_32x32_os.cfg --topology "
+                              "tests/scalesim/resnet18_first3.csv --out " + run.string());
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  for (const char* f : {"COMPUTE_REPORT.csv", "QTSIM_LAYER_REPORT.csv", "stats.json"}) EXPECT_TRUE(fs::exists(run / f)) << f;
+  const ToolRun r = run_qtsim("report " + run.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("SCALE-Sim run resnet18_32x32_os"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("forward passes/s"), std::string::npos) << r.out;
+  const auto rep = nlohmann::json::parse(read_file(run / "report.json"));
+  const auto stats = nlohmann::json::parse(read_file(run / "stats.json"));
+  EXPECT_EQ(rep["source"]["scalesim"]["cfg"], "tests/scalesim/resnet18_32x32_os.cfg");
+  // MACs: the layer report's (SCALE-Sim's count of each layer) equal the action counts.
+  const std::string layers = read_file(run / "QTSIM_LAYER_REPORT.csv");
+  double macs = 0;
+  std::size_t at = layers.find('\n') + 1;
+  for (std::size_t next; (next = layers.find('\n', at)) != std::string::npos; at = next + 1) {
+    std::vector<std::string> cells;
+    std::string cell;
+    for (char ch : layers.substr(at, next - at)) {
+      if (ch == ',') cells.push_back(cell), cell.clear();
+      else cell += ch;
+    }
+    macs += std::stod(cells.at(17));  // "macs"
+  }
+  EXPECT_EQ(rep["figures"]["macs"].get<double>(), macs);
+  EXPECT_EQ(rep["figures"]["sample"], "forward pass");
+  const hw::HwConfig config = hwconfig::parse_hw_config(stats["hardware"], "stats.json");
+  EXPECT_EQ(config.array.rows, 32);
+  EXPECT_EQ(config.ifmap.capacity_bytes, 64u * 1024);
+  EXPECT_EQ(config.ofmap.capacity_bytes, 4u * 64 * 1024) << "int32 ofmap words";
+  const cost::TechTable table = cost::load_tech_table(source_dir() + "/workloads/tech/45nm.json");
+  const cost::AreaBreakdown area = cost::estimate_area(config, table);
+  EXPECT_DOUBLE_EQ(rep["summary"]["area_um2"].get<double>(), area.total_um2);
+  double array_and_operand_srams = 0;
+  for (const cost::AreaItem& it : area.items)
+    if (it.category == "mac_array" || it.category == "sram.ifmap" || it.category == "sram.filter" || it.category == "sram.ofmap")
+      array_and_operand_srams += it.um2;
+  EXPECT_GT(array_and_operand_srams, 0.9 * area.total_um2 / (1 + table.area_overhead_fraction.value))
+      << "the units a GEMM does not use are the least the format allows";
+  EXPECT_GT(rep["summary"]["energy_pj"].get<double>(), 0);
+  EXPECT_GT(rep["summary"]["average_power_mw"].get<double>(), 0);
+  // The cycles are qtsim's accelerator's, as in the layer report.
+  double qtsim_cycles = 0;
+  for (const auto& row : stats["ops"]) qtsim_cycles += row["cycles"].get<double>();
+  EXPECT_EQ(rep["summary"]["cycles"].get<double>(), stats["totals"]["cycles"].get<double>());
+  EXPECT_LE(stats["totals"]["cycles"].get<double>(), qtsim_cycles);
+}
+
 void expect_refused(const std::string& args, const std::string& message, const fs::path& out) {
   const ToolRun r = run_qtsim(args);
   EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.err;
@@ -138,9 +246,22 @@ TEST(ReportCommand, MalformedInputsExit2AndWriteNothing) {
   TempDir d;
   const fs::path out = d.path / "out";
   expect_refused("report " + (d.path / "missing").string() + " --out " + out.string(), "which does not exist", out);
-  // A directory without stats.json.
+  // A directory without stats.json: said what it holds and what would work.
   fs::create_directories(d.path / "empty");
   expect_refused("report " + (d.path / "empty").string() + " --out " + out.string(), "stats.json", out);
+  expect_refused("report " + (d.path / "empty").string() + " --out " + out.string(), "found \"" + (d.path / "empty").string() +
+                 "\", an empty folder", out);
+  fs::create_directories(d.path / "scalesim-own");
+  std::ofstream(d.path / "scalesim-own" / "COMPUTE_REPORT.csv") << "LayerID, Total Cycles,\n";
+  std::ofstream(d.path / "scalesim-own" / "BANDWIDTH_REPORT.csv") << "LayerID,\n";
+  expect_refused("report " + (d.path / "scalesim-own").string() + " --out " + out.string(),
+                 "a SCALE-Sim report without stats.json (folder holding BANDWIDTH_REPORT.csv, COMPUTE_REPORT.csv)", out);
+  expect_refused("report " + (d.path / "scalesim-own").string() + " --out " + out.string(), "qtsim simulate --scalesim-cfg", out);
+  fs::create_directories(d.path / "cmp" / "candidate");
+  std::ofstream(d.path / "cmp" / "compare.json") << "{}";
+  expect_refused("report " + (d.path / "cmp").string() + " --out " + out.string(), "a qtsim compare folder", out);
+  std::ofstream(d.path / "notes.txt") << "x";
+  expect_refused("report " + (d.path / "notes.txt").string() + " --out " + out.string(), "a file, not a folder", out);
   // Broken JSON.
   fs::create_directories(d.path / "broken");
   std::ofstream(d.path / "broken" / "stats.json") << "{\"format\": \"qtsim-stats\", \"ops\": [";

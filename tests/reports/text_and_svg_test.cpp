@@ -4,10 +4,13 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "reports/svg_bar_chart.hpp"
 #include "reports/text_format.hpp"
 #include "reports/text_table.hpp"
+#include "reports/unit_colors.hpp"
+#include "tests/reports/page_checks.hpp"
 
 namespace qtsim::reports {
 namespace {
@@ -95,6 +98,42 @@ TEST(SvgBarChart, AccessibleLabelledAndDeterministic) {
   EXPECT_EQ(s.find("<script"), std::string::npos);
   EXPECT_EQ(count(s, "<svg"), 1u);
   EXPECT_EQ(count(s, "</svg>"), 1u);
+}
+
+// A unit has its palette colour in every chart, whichever series the chart has
+// and whichever it drops; rows of a one-series chart may have their own.
+TEST(SvgBarChart, OneColourPerUnitInEveryChart) {
+  BarChart a = sample();
+  BarChart b = sample();
+  b.id = "b";
+  b.series = {"dram", "leakage", "mac_array", "conv1"};
+  b.rows = {{"x", {0, 1, 2, 3}, ""}};  // dram dropped: all zero
+  for (const BarChart* c : {&a, &b}) {
+    const auto fills = test::fills_by_name(render_svg(*c));
+    for (const char* unit : {"mac_array", "leakage"}) {
+      ASSERT_EQ(fills.at(unit).size(), 1u) << unit;
+      EXPECT_EQ(*fills.at(unit).begin(), unit_color(unit)) << c->id << " " << unit;
+    }
+  }
+  EXPECT_EQ(*test::fills_by_name(render_svg(b)).at("conv1").begin(), "#0072B2") << "a name without a colour: the default sequence";
+  b.colors = {"", "", "", "#123456"};
+  EXPECT_EQ(*test::fills_by_name(render_svg(b)).at("conv1").begin(), "#123456") << "the chart's own colour first";
+  BarChart one;
+  one.id = "one";
+  one.rows = {{"mac_array", {2}, "", unit_color("mac_array")}, {"dram", {1}, "", unit_color("dram")}};
+  const auto fills = test::fills_by_name(render_svg(one));
+  EXPECT_EQ(*fills.at("mac_array").begin(), unit_color("mac_array"));
+  EXPECT_EQ(*fills.at("dram").begin(), unit_color("dram"));
+  // Components take their unit's colour; the units' colours differ.
+  EXPECT_EQ(unit_color("mac_array.pe"), unit_color("mac_array"));
+  EXPECT_EQ(unit_color("vector_unit.lanes"), unit_color("vector_unit"));
+  EXPECT_EQ(unit_color("conv1"), "");
+  EXPECT_EQ(unit_color("sram"), "");
+  std::set<std::string> unit_fills;
+  for (const char* u : {"mac_array", "vector_unit", "norm_unit", "random_unit", "sram.ifmap", "sram.filter", "sram.ofmap",
+                        "sram.vector", "dram", "dma", "leakage", "overhead"})
+    unit_fills.insert(unit_color(u));
+  EXPECT_EQ(unit_fills.size(), 12u) << "every unit its own colour";
 }
 
 TEST(SvgBarChart, PercentAxisAndEmptyChart) {

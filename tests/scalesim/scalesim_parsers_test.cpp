@@ -76,13 +76,13 @@ TEST(ScaleSimCfg, Errors) {
             "IfmapSRAMBankNum, IfmapSRAMBankPort, FilterSRAMBankBandwidth, FilterSRAMBankNum, FilterSRAMBankPort, "
             "ReadRequestBuffer, WriteRequestBuffer, found unknown key \"ArrayHieght\" (did you mean 'ArrayHeight'?)\n"
             "t.cfg: at line 3, column 13 (ArrayWidth): expected an integer in [1, 1024] (columns of the MAC array), found 0\n"
-            "t.cfg: at line 4, column 16 (IfmapSramSzkB): expected an integer in [1, 16777216] (ifmap SRAM size in KiB), found \"64kB\"");
+            "t.cfg: at line 4, column 16 (IfmapSramSzkB): expected an integer in [1, 1048576] (ifmap SRAM size in KiB), found \"64kB\"");
   EXPECT_EQ(cfg_error(std::string(kArch) + "Dataflow: os\n[run_presets]\nInterfaceBandwidth: USER\n"),
             "t.cfg: at [architecture_presets] Bandwidth (section at line 1): expected key \"Bandwidth\" (DRAM words per cycle) "
             "since InterfaceBandwidth is USER, found nothing");
   EXPECT_EQ(cfg_error(std::string(kArch) + "Dataflow: os\nBandwidth: 10,x\n[run_presets]\nInterfaceBandwidth: USR\n"),
-            "t.cfg: at line 8, column 12 (Bandwidth): expected DRAM bandwidth in words per cycle: integers >= 1 separated by "
-            "commas (one per memory bank), found \"10,x\"\n"
+            "t.cfg: at line 8, column 12 (Bandwidth): expected DRAM bandwidth in words per cycle: integers from 1 to 100000 "
+            "separated by commas (one per memory bank), found \"10,x\"\n"
             "t.cfg: at line 10, column 21 (InterfaceBandwidth): expected USER or CALC, found \"USR\" (did you mean 'USER'?)");
   EXPECT_EQ(cfg_error("ArrayHeight: 8\n[general]\nrun_name = x\n"),
             "t.cfg: at line 1, column 1: expected a [section] header before the first key, found \"ArrayHeight: 8\"\n"
