@@ -8,6 +8,7 @@ packages=(
   libsystemc-dev nlohmann-json3-dev libfmt-dev
   libboost-dev libboost-program-options-dev
   libgtest-dev zlib1g-dev
+  libonnx-dev libprotobuf-dev
   dataset-fashion-mnist
 )
 # Extra groups on request: QTSIM_EXTRA_PACKAGES="chromium clang" scripts/install-deps.sh
