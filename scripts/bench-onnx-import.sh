@@ -70,7 +70,7 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 print(sum(p['actions'].get('mac.int8', 0) + p['actions'].get('mac.fp32', 0) for p in s['phases'] if p['phase'] == 'forward'))" \
       "$work/sim-$net-$norm/stats.json")
-    layers=$("$qtsim" check "$out" | head -1 | sed 's/.*: \([0-9]*\) nodes.*/\1/')
+    layers=$("$qtsim" check "$out" | sed -n '1s/.*: \([0-9]*\) nodes.*/\1/p')
     shipped=workloads/$net-imagenet-bn.json
     [ $norm = fixup ] && shipped=workloads/$net-imagenet-fixup.json
     if diff <("$qtsim" check "$out" | awk 'NR>2 {print $2, $3, $4, $5}') \
