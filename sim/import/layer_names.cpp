@@ -1,6 +1,6 @@
 #include "layer_names.hpp"
 
-#include "layer_graph.hpp"
+#include "sim/workload/layer_graph.hpp"
 
 namespace qtsim::import {
 
@@ -33,7 +33,7 @@ std::string shortened(std::string name) {
 
 }  // namespace
 
-LayerNames::LayerNames() { taken_.insert(kNetworkInput); }
+LayerNames::LayerNames() { taken_.insert(workload::kNetworkInput); }
 
 std::string LayerNames::from_onnx(const std::string& onnx_name, const std::string& fallback) {
   const std::string s = sanitized(onnx_name);

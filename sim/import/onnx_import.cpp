@@ -1,5 +1,6 @@
 #include "onnx_import.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 
@@ -93,8 +94,9 @@ input::InputError about_the_model(const input::InputError& e, const LayerGraph& 
     std::smatch m;
     if (std::regex_search(d.pointer, m, layer_pointer) && std::stoi(m[1]) < g.size()) {
       const Layer& l = g.at(std::stoi(m[1]));
-      d.pointer = l.onnx_node.empty() ? "layer '" + l.name + "'" : l.onnx_node + " (layer '" + l.name + "')";
+      d.pointer = l.origin.empty() ? "layer '" + l.name + "'" : l.origin + " (layer '" + l.name + "')";
     }
+    if (d.pointer == "/network/normalization") d.pointer = "--normalization";
     d.file = model_path;
     out.push_back(std::move(d));
   }
@@ -105,7 +107,7 @@ input::InputError about_the_model(const input::InputError& e, const LayerGraph& 
 // a difference means the layer does not do what the node does.
 void check_shapes(const OnnxGraph& onnx, const LayerGraph& layers, const ref::Network& net, input::DiagnosticList& diags) {
   for (const Layer& l : layers.layers()) {
-    const std::optional<Dims> want = l.onnx_output.empty() ? std::nullopt : onnx.shape_of(l.onnx_output);
+    const std::optional<Dims> want = l.source_tensor.empty() ? std::nullopt : onnx.shape_of(l.source_tensor);
     const int node = net.find(l.name);
     if (!want || want->size() < 2 || node < 0) continue;
     const ref::Shape& got = net.nodes[static_cast<std::size_t>(node)].out_shape;
@@ -114,7 +116,7 @@ void check_shapes(const OnnxGraph& onnx, const LayerGraph& layers, const ref::Ne
     bool same = sample.size() == got.rank();
     for (std::size_t i = 0; same && i < sample.size(); ++i) same = sample[i] < 0 || sample[i] == got[i];
     if (!same)
-      diags.add(l.onnx_node, fmt::format("the output shape ONNX infers for '{}', {} per sample", l.onnx_output, listed(sample)),
+      diags.add(l.origin, fmt::format("the output shape ONNX infers for '{}', {} per sample", l.source_tensor, listed(sample)),
                 fmt::format("{} from qtsim's layer '{}'", got.str(), l.name));
   }
 }
@@ -136,16 +138,19 @@ ImportResult import_onnx(const std::string& model_path, const ImportOptions& o, 
   const std::int64_t batch = batch_size(g, o, diags);
   Translation t = translate(g, diags);
   diags.throw_if_any();
-  const NormalizationVariant variant = apply_normalization(t, o.normalization, diags);
-  diags.throw_if_any();
 
+  const auto& layers = t.graph.layers();
+  const auto batchnorms = std::count_if(layers.begin(), layers.end(), [](const Layer& l) { return l.op == ref::OpKind::batchnorm; });
   WorkloadSettings s;
   s.name = workload_name(model_path, o);
   s.input = input;
   s.classes = class_count(g, t.graph, diags);
   s.dataset = o.dataset;
   s.batch = batch;
-  s.normalization = variant.normalization;
+  // The layers are written as the model has them; the loader derives the rest.
+  const std::string as_written = batchnorms > 0 ? "batchnorm" : "none";
+  s.normalization = o.normalization == NormalizationChoice::keep ? as_written : choice_name(o.normalization);
+  if (batchnorms > 0 || s.normalization != as_written) s.written_as = as_written;
   s.scheme = o.scheme.empty() ? default_scheme(s.normalization) : o.scheme;
   s.source = source_of(g, o);
   s.description = fmt::format("Imported by qtsim import from {} ({}{}), --normalization {}; the weights are qtsim's own initialisation.",
@@ -165,7 +170,12 @@ ImportResult import_onnx(const std::string& model_path, const ImportOptions& o, 
   check_shapes(g, t.graph, r.workload.network, diags);
   diags.throw_if_any();
   r.notes = t.notes;
-  r.notes.insert(r.notes.end(), variant.notes.begin(), variant.notes.end());
+  if (batchnorms == 0 && o.normalization == NormalizationChoice::keep)
+    r.notes.push_back("the model has no BatchNormalization: the workload's normalization is \"none\"");
+  if (s.normalization != as_written)
+    r.notes.push_back(fmt::format("the layers are written as the model has them ({} BatchNormalization); the loader derives the "
+                                  "\"{}\" variant from them (qtsim check lists it)",
+                                  batchnorms, s.normalization));
   return r;
 }
 

@@ -9,10 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "normalization_variants.hpp"
 #include "sim/workload/workload.hpp"
 
 namespace qtsim::import {
+
+// --normalization: keep the model's BatchNormalization; the Fixup variant; none.
+// The workload keeps the layers as the model has them ("written_as") and the
+// loader derives the variant (sim/workload/network_variants.hpp), so `compare`
+// derives the others from it as from any workload.
+enum class NormalizationChoice { keep, fixup, none };
 
 struct ImportOptions {
   std::int64_t batch = 0;  // 0: the model's own batch dimension
@@ -25,7 +30,7 @@ struct ImportOptions {
 struct ImportResult {
   std::string text;                // the workload file's contents
   workload::Workload workload;     // as the loader reads it
-  std::vector<std::string> notes;  // nodes dropped, what the normalization variant changed
+  std::vector<std::string> notes;  // nodes dropped, what the normalization variant changes
 };
 
 // Throws input::InputError listing every problem: with the model file, an

@@ -108,7 +108,7 @@ void Translator::add(const OnnxNode& n) {
                    fmt::format("the constant tensor '{}' {} added to '{}'", constant, listed(g_.constant_dims.at(constant)),
                                n.inputs[slot]));
   fc->bias = true;
-  fc->onnx_output = n.outputs.at(0);
+  fc->source_tensor = n.outputs.at(0);
   alias(n, from);
 }
 

@@ -100,9 +100,9 @@ void Translator::emit(const OnnxNode& n, Layer l, std::vector<std::string> input
     if (in.empty()) return;  // an input was reported
   l.name = out_.names.from_onnx(n.name, fmt::format("{}_{}", n.op_type, n.index));
   l.inputs = std::move(inputs);
-  l.onnx_node = n.where();
-  l.onnx_output = n.outputs.empty() ? "" : n.outputs[0];
-  if (!l.onnx_output.empty()) layer_of_[l.onnx_output] = l.name;
+  l.origin = n.where();
+  l.source_tensor = n.outputs.empty() ? "" : n.outputs[0];
+  if (!l.source_tensor.empty()) layer_of_[l.source_tensor] = l.name;
   out_.graph.append(std::move(l));
 }
 
@@ -139,7 +139,7 @@ void Translator::check_graph_output() {
   // Every layer's output must lead to the class scores: a dangling branch would never train.
   for (int i = 0; i + 1 < lg.size(); ++i)
     if (lg.consumer_count(lg.at(i).name) == 0)
-      diags_.add(lg.at(i).onnx_node, "an output the network uses",
+      diags_.add(lg.at(i).origin, "an output the network uses",
                  fmt::format("an output nothing reads (layer '{}')", lg.at(i).name));
 }
 

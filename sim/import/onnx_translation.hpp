@@ -10,17 +10,21 @@
 #include <string>
 #include <vector>
 
-#include "layer_graph.hpp"
 #include "layer_names.hpp"
 #include "node_attributes.hpp"
 #include "onnx_graph.hpp"
 #include "sim/input/diagnostic.hpp"
+#include "sim/workload/layer_graph.hpp"
 
 namespace qtsim::import {
 
+using workload::kNetworkInput;
+using workload::Layer;
+using workload::LayerGraph;
+
 struct Translation {
   LayerGraph graph;
-  LayerNames names;                // every name taken, for the layers a variant adds
+  LayerNames names;                // every name taken
   std::vector<std::string> notes;  // what was dropped, and why
 };
 

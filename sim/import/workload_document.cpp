@@ -3,6 +3,9 @@
 namespace qtsim::import {
 
 using nlohmann::ordered_json;
+using workload::kNetworkInput;
+using workload::Layer;
+using workload::LayerGraph;
 
 namespace {
 
@@ -41,14 +44,10 @@ ordered_json layer_json(const Layer& l, const std::string& previous) {
       j["padding"] = l.padding;
       if (l.groups != 1) j["groups"] = l.groups;
       if (l.bias) j["bias"] = true;
-      if (!l.init.empty()) j["init"] = l.init;
-      if (l.init_gain != 1.0) j["init_gain"] = l.init_gain;
       break;
     case ref::OpKind::linear:
       j["out_features"] = l.out_features;
       j["bias"] = l.bias;
-      if (!l.init.empty()) j["init"] = l.init;
-      if (l.init_gain != 1.0) j["init_gain"] = l.init_gain;
       break;
     case ref::OpKind::maxpool:
     case ref::OpKind::avgpool:
@@ -104,7 +103,9 @@ ordered_json workload_document(const LayerGraph& g, const WorkloadSettings& s) {
   w["source"] = s.source;
   w["input"] = {{"shape", s.input}, {"classes", s.classes}};
   w["dataset"] = dataset(s);
-  w["network"] = {{"normalization", s.normalization}, {"layers", std::move(layers)}};
+  w["network"] = {{"normalization", s.normalization}};
+  if (!s.written_as.empty()) w["network"]["written_as"] = s.written_as;
+  w["network"]["layers"] = std::move(layers);
   w["training"] = training(s);
   w["scheme"] = s.scheme;
   return w;

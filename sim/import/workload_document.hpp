@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "layer_graph.hpp"
+#include "sim/workload/layer_graph.hpp"
 
 namespace qtsim::import {
 
@@ -19,6 +19,7 @@ struct WorkloadSettings {
   std::string dataset;                  // "synthetic" or "fashion-mnist"
   std::int64_t batch = 1;
   std::string normalization;            // the workload's: "batchnorm", "fixup" or "none"
+  std::string written_as;               // what the layers are written as, "" when it is `normalization`
   std::string scheme;                   // a preset name
   nlohmann::ordered_json source;        // where the network came from
 };
@@ -27,6 +28,6 @@ struct WorkloadSettings {
 // otherwise: fp32-bn with batchnorm, int8-eoq without (as the shipped workloads).
 std::string default_scheme(const std::string& normalization);
 
-nlohmann::ordered_json workload_document(const LayerGraph& g, const WorkloadSettings& s);
+nlohmann::ordered_json workload_document(const workload::LayerGraph& g, const WorkloadSettings& s);
 
 }  // namespace qtsim::import

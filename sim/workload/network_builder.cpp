@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <map>
 
+#include "layer_graph.hpp"
+#include "network_variants.hpp"
 #include "sim/input/did_you_mean.hpp"
 
 namespace qtsim::workload {
@@ -27,8 +29,8 @@ InitKind init_kind_of(const std::string& s) {
 class Builder {
  public:
   Builder(const json& network, input::DiagnosticList& diags) : layers_(network.at("layers")), diags_(diags) {
-    const std::string n = network.at("normalization");
-    norm_ = n;
+    target_ = network.at("normalization").get<std::string>();
+    norm_ = network.value("written_as", target_);
     for (const auto& l : layers_) {
       const std::string t = l.at("type");
       if (t == "residual_basic" || t == "residual_bottleneck") ++residual_branches_;
@@ -94,7 +96,8 @@ class Builder {
   // Without batchnorm nothing rescales activations, so convs use He init over the
   // fan-in, which preserves the forward signal (a fan-out init shrinks it wherever
   // a conv widens: the stem, the downsampling convs). With batchnorm: torchvision's fan-out.
-  InitKind default_conv_init() const { return norm_ == "batchnorm" ? InitKind::he_normal_fan_out : InitKind::he_normal_fan_in; }
+  // The network's own normalization decides, also when its variant is derived from the layers.
+  InitKind default_conv_init() const { return target_ == "batchnorm" ? InitKind::he_normal_fan_out : InitKind::he_normal_fan_in; }
 
   int conv(const std::string& name, int from, std::int64_t out, std::int64_t k, std::int64_t stride, std::int64_t pad,
            bool bias, InitSpec init, std::int64_t groups = 1) {
@@ -167,7 +170,7 @@ class Builder {
       n.out_features = l.at("out_features");
       n.has_bias = l.at("bias");
       n.weight_init = {l.contains("init") ? init_kind_of(l.at("init")) : InitKind::uniform_fan_in, l.value("init_gain", 1.0)};
-      if (norm_ == "fixup" && last) {
+      if (target_ == "fixup" && last) {
         // Fixup: a scalar bias before the classifier, which starts at zero.
         from = simple(name + ".bias_in", OpKind::bias, from);
         if (!l.contains("init")) n.weight_init = {InitKind::zeros, 1.0};
@@ -276,7 +279,8 @@ class Builder {
 
   const json& layers_;
   input::DiagnosticList& diags_;
-  std::string norm_;
+  std::string norm_;    // what the layers are written as: macros and "normalize" expand to it
+  std::string target_;  // the network's normalization
   int residual_branches_ = 0;
   std::string pointer_;
   ref::Network net_;
@@ -290,6 +294,20 @@ ref::Network build_network(const json& network, const ref::Shape& input, int cla
   Builder b(network, diags);
   ref::Network net = b.build(input, classes);
   if (!diags.empty()) return net;
+  const std::string target = network.at("normalization"), written_as = network.value("written_as", target);
+  if (written_as != target) {
+    const bool derivable = written_as == "batchnorm" || (written_as == "none" && target == "fixup");
+    if (!derivable) {
+      diags.add("/network/normalization", fmt::format("a normalization derivable from layers written as \"{}\" ({})", written_as,
+                                                      written_as == "none" ? "\"none\" or \"fixup\"" : "\"fixup\""),
+                fmt::format("\"{}\"", target));
+      return net;
+    }
+    LayerGraph g = layer_graph_of(net);
+    derive_normalization(g, target, "/network/normalization", diags);
+    if (!diags.empty()) return net;
+    net = network_of(g, input, classes);
+  }
   // Every layer but the last must feed another: a dangling branch would never train.
   const auto consumers = net.consumer_counts();
   for (std::size_t i = 1; i + 1 < net.nodes.size(); ++i)

@@ -51,12 +51,15 @@ TEST(FixupStructure, KeepIsTheLoadersBatchnormBlock) {
   expect_same_structure(import_fixture("residual-bn.onnx").workload.network, loaded("tiny-resnet-bn.json"));
 }
 
+using workload::kNetworkInput;
+using workload::Layer;
+using workload::LayerGraph;
+
 Layer layer(ref::OpKind op, const std::string& name, std::vector<std::string> inputs) {
   Layer l;
   l.op = op;
   l.name = name;
   l.inputs = std::move(inputs);
-  l.onnx_node = "node '" + name + "'";
   return l;
 }
 
@@ -68,10 +71,24 @@ Layer conv(const std::string& name, const std::string& input) {
   return l;
 }
 
+// The layers written as a batchnorm network, loaded as `normalization`.
+ref::Network loaded_as(const LayerGraph& g, const std::string& normalization) {
+  WorkloadSettings s;
+  s.name = "layers";
+  s.input = {2, 8, 8};
+  s.classes = 4;
+  s.dataset = "synthetic";
+  s.batch = 2;
+  s.normalization = normalization;
+  s.written_as = "batchnorm";
+  s.scheme = default_scheme(normalization);
+  s.source = {{"format", "onnx"}, {"file", "model.onnx"}};
+  return workload::parse_workload(nlohmann::json::parse(workload_document(g, s).dump()), "layers.json").network;
+}
+
 // stem conv-BN-ReLU, two identity basic blocks, pool, classifier: as a PyTorch export translates.
-Translation two_block_network() {
-  Translation t;
-  LayerGraph& g = t.graph;
+LayerGraph two_block_network() {
+  LayerGraph g;
   g.append(conv("stem", kNetworkInput));
   g.append(layer(ref::OpKind::batchnorm, "stem.bn", {"stem"}));
   g.append(layer(ref::OpKind::relu, "stem.relu", {"stem.bn"}));
@@ -92,27 +109,11 @@ Translation two_block_network() {
   fc.out_features = 4;
   fc.bias = true;
   g.append(fc);
-  return t;
+  return g;
 }
 
 TEST(FixupStructure, TwoBlocksScaleTheFirstBranchConvByOneOverRootTwo) {
-  Translation t = two_block_network();
-  input::DiagnosticList diags("model.onnx");
-  const NormalizationVariant v = apply_normalization(t, NormalizationChoice::fixup, diags);
-  ASSERT_TRUE(diags.empty()) << diags.items().at(0).str();
-  EXPECT_EQ(v.residual_branches, 2);
-  WorkloadSettings s;
-  s.name = "two-blocks";
-  s.input = {2, 8, 8};
-  s.classes = 4;
-  s.dataset = "synthetic";
-  s.batch = 2;
-  s.normalization = v.normalization;
-  s.scheme = default_scheme(v.normalization);
-  s.source = {{"format", "onnx"}, {"file", "model.onnx"}};
-  const ref::Network imported =
-      workload::parse_workload(nlohmann::json::parse(workload_document(t.graph, s).dump()), "imported.json").network;
-
+  const ref::Network imported = loaded_as(two_block_network(), "fixup");
   const nlohmann::json shipped_style = nlohmann::json::parse(R"({
     "name": "two-blocks", "input": {"shape": [2, 8, 8], "classes": 4},
     "dataset": {"type": "synthetic", "train_size": 8, "test_size": 2},
@@ -129,18 +130,39 @@ TEST(FixupStructure, TwoBlocksScaleTheFirstBranchConvByOneOverRootTwo) {
   EXPECT_EQ(imported.nodes.at(static_cast<std::size_t>(imported.find("b2.conv2"))).weight_init.kind, ref::InitKind::zeros);
 }
 
+TEST(FixupStructure, WrittenAsBatchnormLoadedAsNoneBiasesTheNormalizedConvs) {
+  const ref::Network net = loaded_as(two_block_network(), "none");
+  EXPECT_EQ(net.nodes.size(), 1u + 20u - 5u) << "the input, 20 layers less 5 batchnorm";
+  for (const ref::Node& n : net.nodes) {
+    EXPECT_NE(n.op, ref::OpKind::batchnorm) << n.name;
+    if (n.op == ref::OpKind::conv2d) {
+      EXPECT_TRUE(n.has_bias) << n.name;
+      EXPECT_EQ(n.weight_init.kind, ref::InitKind::he_normal_fan_in) << "the default of a network without batchnorm";
+    }
+  }
+}
+
 TEST(FixupStructure, AnAddThatIsNotAResidualJoinIsReported) {
   // Two branches of one conv each from the same tensor: neither is a shortcut.
-  Translation t;
-  t.graph.append(conv("a", kNetworkInput));
-  t.graph.append(conv("b", kNetworkInput));
-  t.graph.append(layer(ref::OpKind::add, "join", {"a", "b"}));
-  input::DiagnosticList diags("model.onnx");
-  apply_normalization(t, NormalizationChoice::fixup, diags);
-  ASSERT_EQ(diags.items().size(), 1u);
-  EXPECT_EQ(diags.items()[0].str(),
-            "model.onnx: at node 'join': expected a residual join whose shortcut has fewer weight layers than its branch, and at "
-            "most one, found 1 and 1 weight layers");
+  LayerGraph g;
+  g.append(conv("a", kNetworkInput));
+  g.append(layer(ref::OpKind::batchnorm, "a.bn", {"a"}));
+  g.append(conv("b", kNetworkInput));
+  g.append(layer(ref::OpKind::add, "join", {"a.bn", "b"}));
+  g.append(layer(ref::OpKind::global_avgpool, "pool", {"join"}));
+  g.append(layer(ref::OpKind::flatten, "flatten", {"pool"}));
+  Layer fc = layer(ref::OpKind::linear, "fc", {"flatten"});
+  fc.out_features = 4;
+  g.append(fc);
+  try {
+    loaded_as(g, "fixup");
+    ADD_FAILURE() << "loaded";
+  } catch (const input::InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].str(),
+              "layers.json: at /network/layers/3: expected a residual join whose shortcut has fewer weight layers than its branch, "
+              "and at most one, found 1 and 1 weight layers");
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "import_test_util.hpp"
+#include "sim/import/onnx_translation.hpp"
 
 namespace qtsim::import::test {
 namespace {
@@ -116,7 +117,10 @@ TEST(Import, OptionsTheNetworkDoesNotFit) {
   fixup.batch = 2;
   errors = import_errors(fixture("plain-cnn.onnx"), fixup);
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].expected, "residual blocks (Fixup initialises residual branches)");
+  EXPECT_EQ(errors[0].str(), fixture("plain-cnn.onnx") +
+                                 ": at --normalization: expected residual blocks for a Fixup variant (Fixup initialises residual "
+                                 "branches), found a network without an add joining a branch and a shortcut (use normalization "
+                                 "\"none\" to remove its batchnorm)");
 }
 
 TEST(Import, NormalizationNoneRemovesBatchnormAndBiasesTheConvsItNormalized) {
@@ -132,6 +136,24 @@ TEST(Import, NormalizationNoneRemovesBatchnormAndBiasesTheConvsItNormalized) {
     }
   }
   EXPECT_EQ(net.nodes.size(), 12u);
+}
+
+// compare derives a workload's variants by changing its normalization: the
+// imported layers (written as the model has them) give every variant.
+TEST(Import, EveryVariantDerivesFromTheWrittenLayers) {
+  const ImportResult keep = import_fixture("residual-bn.onnx");
+  nlohmann::json doc = nlohmann::json::parse(keep.text);
+  EXPECT_EQ(doc["network"]["written_as"], "batchnorm");
+  for (const std::string variant : {"fixup", "none"}) {
+    ImportOptions o;
+    o.normalization = variant == "fixup" ? NormalizationChoice::fixup : NormalizationChoice::none;
+    doc["network"]["normalization"] = variant;
+    doc["scheme"] = "int8-eoq";
+    const ref::Network from_keep = workload::parse_workload(doc, "keep-as-" + variant + ".json").network;
+    const ref::Network imported = import_fixture("residual-bn.onnx", o).workload.network;
+    ASSERT_EQ(from_keep.nodes.size(), imported.nodes.size()) << variant;
+    for (std::size_t i = 0; i < imported.nodes.size(); ++i) EXPECT_EQ(from_keep.nodes[i].name, imported.nodes[i].name);
+  }
 }
 
 TEST(Import, TheWrittenTextIsTheWorkloadTheLoaderRead) {

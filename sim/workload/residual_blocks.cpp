@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-namespace qtsim::import {
+namespace qtsim::workload {
 
 namespace {
 
@@ -45,13 +45,13 @@ std::vector<ResidualBlock> find_residual_blocks(const LayerGraph& g, input::Diag
     if (l.op != ref::OpKind::add) continue;
     const Path a = trace_back(g, l.inputs[0]), b = trace_back(g, l.inputs[1]);
     if (a.start != b.start) {
-      diags.add(l.onnx_node, "a residual join: an Add of a branch and a shortcut that start at the same tensor",
+      diags.add(l.origin, "a residual join: an Add of a branch and a shortcut that start at the same tensor",
                 fmt::format("paths starting at '{}' and '{}'", a.start, b.start));
       continue;
     }
     const std::size_t wa = weight_layers(g, a.layers).size(), wb = weight_layers(g, b.layers).size();
     if (wa == wb || std::min(wa, wb) > 1) {
-      diags.add(l.onnx_node, "a residual join whose shortcut has fewer weight layers than its branch, and at most one",
+      diags.add(l.origin, "a residual join whose shortcut has fewer weight layers than its branch, and at most one",
                 fmt::format("{} and {} weight layers", wa, wb));
       continue;
     }
@@ -61,4 +61,4 @@ std::vector<ResidualBlock> find_residual_blocks(const LayerGraph& g, input::Diag
   return blocks;
 }
 
-}  // namespace qtsim::import
+}  // namespace qtsim::workload

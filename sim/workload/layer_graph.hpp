@@ -1,31 +1,31 @@
 #pragma once
-// The imported network as workload layers before it is written: each layer
-// names its inputs (earlier layers, or the network input), so that the
-// normalization variants can remove and insert layers and rewire the rest.
+// A network as named layers, each naming the layers it reads, so that layers
+// can be removed, inserted and rewired: the form in which the loader derives
+// a network's normalization variant (network_variants.hpp) and in which
+// `qtsim import` assembles an imported network.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "models/ref/graph.hpp"
 
-namespace qtsim::import {
+namespace qtsim::workload {
 
-// What a layer reads when it reads the network's input.
+// What a layer reads when it reads the network's input (the input node's name).
 inline const std::string kNetworkInput = "input";
 
 struct Layer {
   ref::OpKind op = ref::OpKind::relu;
   std::string name;
   std::vector<std::string> inputs;  // layer names, or kNetworkInput
-  std::string onnx_node;            // where it came from ("node 3 '/conv1/Conv'"), "" if added by a variant
-  std::string onnx_output;          // the ONNX tensor it computes, whose shape it must have ("" if none)
+  std::string origin;               // where it came from, for messages: a JSON pointer, an ONNX node; "" if derived
+  std::string source_tensor;        // import: the model's tensor it computes, whose shape it must have ("" if none)
 
   std::int64_t out_channels = 0, out_features = 0;  // conv, linear
   std::int64_t kernel = 1, stride = 1, padding = 0, groups = 1;
-  bool bias = false;                // conv, linear
+  bool bias = false;                        // conv, linear
   double bn_eps = 1e-5, bn_momentum = 0.1;  // batchnorm, PyTorch's convention for the momentum
-  std::string init;                 // conv, linear: "" for the workload's default, else an init name
-  double init_gain = 1.0;
+  ref::InitSpec weight_init;                // conv, linear
 };
 
 class LayerGraph {
@@ -40,6 +40,8 @@ class LayerGraph {
   std::vector<int> consumers(const std::string& name) const;
   // How many layers read `name`; the last layer counts the loss as one more.
   int consumer_count(const std::string& name) const;
+  // `wanted`, or `wanted` with "_2", "_3", ... when a layer (or the input) has that name.
+  std::string unused_name(const std::string& wanted) const;
 
   void append(Layer l) { layers_.push_back(std::move(l)); }
   // Removes single-input layer i; its consumers read its input instead.
@@ -55,4 +57,8 @@ class LayerGraph {
   std::vector<Layer> layers_;  // in execution order: inputs before their consumers
 };
 
-}  // namespace qtsim::import
+// The network's nodes as named layers (node 0, the input, is kNetworkInput), and back.
+LayerGraph layer_graph_of(const ref::Network& net);
+ref::Network network_of(const LayerGraph& g, const ref::Shape& input, int classes);
+
+}  // namespace qtsim::workload

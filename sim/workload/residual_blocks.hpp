@@ -10,7 +10,7 @@
 #include "layer_graph.hpp"
 #include "sim/input/diagnostic.hpp"
 
-namespace qtsim::import {
+namespace qtsim::workload {
 
 struct ResidualBlock {
   std::string add;                    // the join
@@ -19,10 +19,10 @@ struct ResidualBlock {
   std::vector<std::string> shortcut;  // the same for the shortcut (empty: identity)
 };
 
-// Every add layer must be such a join; what is not is reported against its ONNX node.
+// Every add layer must be such a join; what is not is reported against the layer's origin.
 std::vector<ResidualBlock> find_residual_blocks(const LayerGraph& g, input::DiagnosticList& diags);
 
 // The weight layers (conv, linear) among `path`, in order (names no longer in `g` are skipped).
 std::vector<std::string> weight_layers(const LayerGraph& g, const std::vector<std::string>& path);
 
-}  // namespace qtsim::import
+}  // namespace qtsim::workload
