@@ -48,6 +48,13 @@ Axis make_axis(const std::vector<double>& values) {
         const double t = m * std::pow(10.0, e);
         if (t >= a.lo * (1 - 1e-9) && t <= a.hi * (1 + 1e-9)) a.ticks.push_back(t);
       }
+    if (fine) {
+      // Ends at the 1-2-5 ticks around the data, not whole decades: less empty plot.
+      while (a.ticks.size() > 2 && a.ticks[1] <= lo * (1 + 1e-9)) a.ticks.erase(a.ticks.begin());
+      while (a.ticks.size() > 2 && a.ticks[a.ticks.size() - 2] >= hi * (1 - 1e-9)) a.ticks.pop_back();
+      a.lo = a.ticks.front();
+      a.hi = a.ticks.back();
+    }
     return a;
   }
   // Linear: a margin of 5 % of the span (or of the value when all are equal), on nice ticks.

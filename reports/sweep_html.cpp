@@ -1,6 +1,7 @@
 // sweep.html: the Pareto charts, their fronts, the FP32-BN vs int8-EOQ answer,
 // failed and skipped points, on one self-contained page (inline CSS and SVG, no scripts).
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
@@ -218,9 +219,10 @@ std::string sweep_html(const SweepTable& t, const SweepAnalysis& a) {
   for (const ParetoFront& front : a.fronts) {
     page.section("front-" + front.key, front.title);
     page.figure(render_svg(front_chart(t, front, series)),
-                fmt::format("{} against {} for every point that ran; hover over a marker for its parameters. A point is on "
-                            "the front when no other point has both a {} {} and a {} {}.",
-                            front.y.name, front.x.name, front.x.maximize ? "higher" : "lower", front.x.name,
+                fmt::format("{}{} against {} for every point that ran; hover over a marker for its parameters. A point is "
+                            "on the front when no other point has both a {} {} and a {} {}.",
+                            static_cast<char>(std::toupper(static_cast<unsigned char>(front.y.name[0]))), front.y.name.substr(1),
+                            front.x.name, front.x.maximize ? "higher" : "lower", front.x.name,
                             front.y.maximize ? "higher" : "lower", front.y.name));
     page.raw(to_html(front_table(t, front)));
   }
