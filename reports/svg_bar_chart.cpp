@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "chart_palette.hpp"
+#include "chart_style.hpp"
 #include "text_format.hpp"
 
 namespace qtsim::reports {
@@ -13,11 +13,8 @@ namespace qtsim::reports {
 namespace {
 
 constexpr int kRowHeight = 20, kBarHeight = 13, kTitleHeight = 26, kLegendRow = 18, kAxisHeight = 22;
-constexpr double kCharWidth = 7.2;  // 12 px DejaVu Sans (the widest of the listed fonts), average
 
 std::string px(double v) { return fixed(v, 1); }
-
-int text_width(const std::string& s) { return static_cast<int>(std::ceil(static_cast<double>(s.size()) * kCharWidth)); }
 
 std::string fill_of(const std::string& id, int series) {
   // Series 0..7 plain colours; later ones (darker) hatched over their colour.
@@ -119,13 +116,7 @@ std::string render_svg(const BarChart& in) {
   const int height = rows_y + plot_h + kAxisHeight + 6;
   auto xpos = [&](double v) { return plot_x + (axis_max > 0 ? v / axis_max : 0.0) * plot_w; };
 
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "role=\"img\" aria-labelledby=\"{2}-t {2}-d\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\" "
-      "font-size=\"12\">",
-      in.width, height, in.id);
-  s += fmt::format("<title id=\"{}-t\">{}</title><desc id=\"{}-d\">{}</desc>", in.id, xml_escape(in.title), in.id,
-                   xml_escape(in.description));
+  std::string s = svg_open(in.id, in.width, height, in.title, in.description);
   s += patterns(in.id, *std::max_element(keep.begin(), keep.end()) + 1);
   s += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>";
   s += fmt::format("<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{}</text>", xml_escape(in.title));
