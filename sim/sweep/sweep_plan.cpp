@@ -8,6 +8,7 @@
 #include "constraints.hpp"
 #include "file_format.hpp"
 #include "sim/input/diagnostic.hpp"
+#include "sim/util/interrupt.hpp"
 #include "stable_hash.hpp"
 
 namespace qtsim::sweep {
@@ -53,6 +54,7 @@ SweepPlan make_plan(const SweepSpec& spec, PointResolver& resolver) {
   std::map<std::string, std::string> ids;  // id -> parameters text
   ConstraintTally tally(spec.constraints);
   for (std::uint64_t index : indices) {
+    util::throw_if_interrupted();  // a plan of many points takes a while
     const GridCoordinates at = grid_coordinates(spec, index);
     PlannedPoint p;
     p.parameters = point_parameters(spec, at);
