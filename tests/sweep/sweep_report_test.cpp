@@ -98,7 +98,7 @@ TEST(SweepAnalysis, FrontsAndTheSchemeSpread) {
   EXPECT_DOUBLE_EQ(a.eoq.energy->max, 3.0);
   const std::string answer = eoq_answer(t, a);
   EXPECT_NE(answer.find("Over these 3 designs"), std::string::npos) << answer;
-  EXPECT_NE(answer.find("ranges from 2x (workload=net array=8) to 3x (workload=net array=16), median 2x"), std::string::npos)
+  EXPECT_NE(answer.find("ranges from 2x (array=8) to 3x (array=16), median 2x"), std::string::npos)
       << answer;
 }
 
