@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "models/cost/figure_limits.hpp"
 #include "sim/input/did_you_mean.hpp"
 #include "sim/input/embedded_schemas.hpp"
 #include "sim/input/json_file.hpp"
@@ -263,6 +264,15 @@ void resolve(TechTable& t) {
   if (!out.empty()) throw InputError(out);
 }
 
+// --- Ranges --------------------------------------------------------------------
+
+struct Variable;
+std::vector<Variable> variables(TechTable& t);
+// Every number of the resolved table inside its range (figure_limits.hpp); a
+// figure out of range is reported where it was defined, or, when it came from
+// the table this one derives from, at this table's scale.
+void check_ranges(TechTable& t, const std::string& file);
+
 // --- Loading -----------------------------------------------------------------
 
 std::string canonical_or_same(const std::string& path) {
@@ -312,8 +322,9 @@ TechTable parse_impl(json document, const std::string& file, std::vector<std::st
     const Figure a = parse_figure(s.at("area"), "/scale/area", diags);
     const Figure l = parse_figure(s.at("leakage"), "/scale/leakage", diags);
     for (const auto& [key, f] : {std::pair{"energy", &e}, std::pair{"area", &a}, std::pair{"leakage", &l}})
-      if (f->composed() || f->value <= 0)
-        diags.add(pointer_to_field("/scale", key), "a plain \"value\" > 0", f->composed() ? "composed_of" : fmt_number(f->value));
+      if (f->composed() || !scale_range().contains(f->value))
+        diags.add(pointer_to_field("/scale", key), "a plain \"value\": " + scale_range().describe(),
+                  f->composed() ? "composed_of" : fmt_number(f->value));
     diags.throw_if_any();
     const std::string from_to = fmt::format("{} -> {}", t.name, document.at("name").get<std::string>());
     scale_table(t, e.value, a.value, l.value, from_to);
@@ -327,6 +338,7 @@ TechTable parse_impl(json document, const std::string& file, std::vector<std::st
   overlay(t, document, diags);
   diags.throw_if_any();
   resolve(t);
+  check_ranges(t, file);
   return t;
 }
 
@@ -337,28 +349,61 @@ struct Variable {
   double* value = nullptr;
   Figure* figure = nullptr;    // or
   PowerLawFit* fit = nullptr;
-  bool may_be_negative = false;
 };
 
 std::vector<Variable> variables(TechTable& t) {
   std::vector<Variable> v;
   for (auto& [name, entry] : t.entries)
     for (Quantity q : kQuantities)
-      if (auto& f = entry.get(q)) v.push_back({fmt::format("{}.{}", name, quantity_key(q)), &f->value, &*f, nullptr, false});
+      if (auto& f = entry.get(q)) v.push_back({fmt::format("{}.{}", name, quantity_key(q)), &f->value, &*f, nullptr});
   for (auto [key, fit] : {std::pair{"read_energy_pj", &t.sram.read_energy_pj}, std::pair{"area_mm2", &t.sram.area_mm2},
                           std::pair{"leakage_mw", &t.sram.leakage_mw}}) {
-    v.push_back({fmt::format("sram.{}.k", key), &fit->k, nullptr, fit, false});
-    v.push_back({fmt::format("sram.{}.p", key), &fit->p, nullptr, fit, true});
+    v.push_back({fmt::format("sram.{}.k", key), &fit->k, nullptr, fit});
+    v.push_back({fmt::format("sram.{}.p", key), &fit->p, nullptr, fit});
   }
   for (auto [key, fig] : {std::pair{"write_energy_ratio", &t.sram.write_energy_ratio},
                           std::pair{"word_width_exponent", &t.sram.word_width_exponent},
                           std::pair{"extra_port_area_factor", &t.sram.extra_port_area_factor},
                           std::pair{"leakage_factor", &t.sram.leakage_factor}})
-    v.push_back({fmt::format("sram.{}", key), &fig->value, fig, nullptr, false});
-  for (auto& [type, f] : t.dram_pj_per_bit) v.push_back({fmt::format("dram.{}.energy_pj_per_bit", type), &f.value, &f, nullptr, false});
-  v.push_back({"logic_leakage_mw_per_mm2", &t.logic_leakage_mw_per_mm2.value, &t.logic_leakage_mw_per_mm2, nullptr, false});
-  v.push_back({"area_overhead_fraction", &t.area_overhead_fraction.value, &t.area_overhead_fraction, nullptr, false});
+    v.push_back({fmt::format("sram.{}", key), &fig->value, fig, nullptr});
+  for (auto& [type, f] : t.dram_pj_per_bit) v.push_back({fmt::format("dram.{}.energy_pj_per_bit", type), &f.value, &f, nullptr});
+  v.push_back({"logic_leakage_mw_per_mm2", &t.logic_leakage_mw_per_mm2.value, &t.logic_leakage_mw_per_mm2, nullptr});
+  v.push_back({"area_overhead_fraction", &t.area_overhead_fraction.value, &t.area_overhead_fraction, nullptr});
   return v;
+}
+
+void check_ranges(TechTable& t, const std::string& file) {
+  const std::vector<Variable> vars = variables(t);
+  // Plain figures out of range are the cause; a composition is reported only
+  // when its total leaves the range with every part inside it.
+  std::set<std::string> bad_leaves;
+  for (const Variable& v : vars)
+    if (!(v.figure && v.figure->composed()) && !range_of_path(v.path).contains(*v.value)) bad_leaves.insert(v.path);
+  std::vector<Diagnostic> out;
+  for (const Variable& v : vars) {
+    const FigureRange range = range_of_path(v.path);
+    if (range.contains(*v.value)) continue;
+    const bool composed = v.figure && v.figure->composed();
+    if (composed) {
+      const std::size_t dot = v.path.rfind('.');
+      const std::string entry = v.path.substr(0, dot), key = v.path.substr(dot + 1);
+      const Quantity q = key == quantity_key(Quantity::energy_pj) ? Quantity::energy_pj
+                         : key == quantity_key(Quantity::area_um2) ? Quantity::area_um2 : Quantity::latency_cycles;
+      const auto parts = t.leaves(entry, q);
+      if (std::any_of(parts.begin(), parts.end(), [&](const auto& p) { return bad_leaves.count(p.first + "." + key) > 0; }))
+        continue;
+    }
+    const std::string& defined_in = v.figure ? v.figure->file : v.fit->file;
+    const std::string& at = v.figure ? v.figure->pointer : v.fit->pointer;
+    const std::string field = v.figure ? (composed ? "composed_of" : "value") : v.path.substr(v.path.rfind('.') + 1);
+    const std::string found = fmt_number(*v.value) + (composed ? " (the composition's total)" : "");
+    if (defined_in == file)
+      out.push_back({file, pointer_to_field(at, field), range.describe() + " for " + v.path, found, ""});
+    else
+      out.push_back({file, "/scale", fmt::format("factors that keep {} of {} {}", v.path, defined_in, range.describe()),
+                     found + " after scaling", ""});
+  }
+  if (!out.empty()) throw InputError(out);
 }
 
 Variable find_variable(TechTable& t, const std::string& path) {
@@ -386,6 +431,14 @@ std::optional<double> parse_double(std::string_view text) {
 
 Diagnostic bad_option(std::string_view text, const std::string& expected) {
   return {"command line", "", expected, fmt::format("\"{}\"", text), ""};
+}
+
+// A value for a --vary path inside the range of its kind of number (paths of
+// no known kind are left to find_variable's did-you-mean).
+void check_variation_value(std::string_view path, double value, std::string_view text) {
+  const FigureRange range = range_of_path(path);
+  if (range.high < range.low || range.contains(value)) return;
+  throw InputError(bad_option(text, range.describe() + " for " + std::string(path)));
 }
 
 // --- JSON out ------------------------------------------------------------------
@@ -545,6 +598,7 @@ Variation parse_variation(std::string_view text) {
   if (eq == std::string_view::npos || eq == 0) throw InputError(bad_option(text, expected));
   const auto v = parse_double(text.substr(eq + 1));
   if (!v) throw InputError(bad_option(text, expected + " (VALUE a finite number)"));
+  check_variation_value(text.substr(0, eq), *v, text);
   return {std::string(text.substr(0, eq)), *v};
 }
 
@@ -558,6 +612,8 @@ VariationRange parse_variation_range(std::string_view text) {
   const auto lo = parse_double(range.substr(0, colon)), hi = parse_double(range.substr(colon + 1));
   if (!lo || !hi) throw InputError(bad_option(text, expected + " (LOW and HIGH finite numbers)"));
   if (*lo > *hi) throw InputError(bad_option(text, expected + " with LOW <= HIGH"));
+  check_variation_value(text.substr(0, eq), *lo, text);
+  check_variation_value(text.substr(0, eq), *hi, text);
   return {std::string(text.substr(0, eq)), *lo, *hi};
 }
 
@@ -574,9 +630,7 @@ double variable_value(const TechTable& table, const std::string& path) {
 
 std::string apply_variation(TechTable& table, const Variation& variation) {
   Variable v = find_variable(table, variation.path);
-  if (!v.may_be_negative && variation.value < 0)
-    throw InputError(bad_option(fmt::format("{}={}", variation.path, fmt_number(variation.value)),
-                                "a value >= 0 for " + variation.path));
+  check_variation_value(variation.path, variation.value, fmt::format("{}={}", variation.path, fmt_number(variation.value)));
   const double old = *v.value;
   const std::string change = fmt::format("{}: {} -> {}", variation.path, fmt_number(old), fmt_number(variation.value));
   if (v.figure) {
@@ -588,6 +642,14 @@ std::string apply_variation(TechTable& table, const Variation& variation) {
   *v.value = variation.value;
   table.variations.push_back(change);
   resolve(table);
+  // A composition using the varied figure may now leave its range.
+  try {
+    check_ranges(table, table.file);
+  } catch (const InputError& e) {
+    std::vector<Diagnostic> ds = e.diagnostics();
+    for (Diagnostic& d : ds) d.hint = "after the variation " + change;
+    throw InputError(ds);
+  }
   return change;
 }
 

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "alignment.hpp"
 #include "init.hpp"
 #include "model_pass.hpp"
 #include "ops/layers_float.hpp"
@@ -134,17 +135,23 @@ Model::Value Model::output_error(Pass& pass, int node) const {
   } else if (contributions.size() == 1 && contributions[0].q) {
     dy.q = std::move(*contributions[0].q);
   } else {
-    // Float errors enter exactly (float entry); several errors are summed aligned; one E quantization.
-    auto wide_of = [&](Value& c) {
-      QuantStats st;
-      WideTensor w = c.q ? to_wide(*c.q) : to_wide(*c.f, &st);
-      pass.stats.paths["E"].add(st);
-      return w;
-    };
-    // Two integer errors (a residual fan-out) are added without widened copies.
-    const bool two_ints = contributions.size() >= 2 && contributions[0].q && contributions[1].q;
-    WideTensor sum = two_ints ? add_aligned(*contributions[0].q, *contributions[1].q) : wide_of(contributions[0]);
-    for (std::size_t k = two_ints ? 2 : 1; k < contributions.size(); ++k) sum = add_aligned(sum, wide_of(contributions[k]));
+    // Float errors enter exactly (float entry); the errors are summed aligned
+    // (all at once, docs/NUMERICS.md §1.1); one E quantization.
+    WideTensor sum;
+    if (contributions.size() == 2 && contributions[0].q && contributions[1].q) {
+      sum = add_aligned(*contributions[0].q, *contributions[1].q);  // a residual fan-out: no widened copies
+    } else {
+      std::vector<WideTensor> wides;
+      std::vector<WideSummand> summands;
+      wides.reserve(contributions.size());
+      for (Value& c : contributions) {
+        QuantStats st;
+        wides.push_back(c.q ? to_wide(*c.q) : to_wide(*c.f, &st));
+        pass.stats.paths["E"].add(st);
+        summands.push_back({&wides.back(), c.q ? width_of(*c.q) : measured_width(wides.back())});
+      }
+      sum = aligned_sum(summands);
+    }
     dy.q = quantize_path(pass, sum, scheme_.E, "E", id, RandomPurpose::quantize_output_error);
   }
   contributions.clear();
@@ -259,7 +266,6 @@ void Model::update(Pass& pass, const StepHyper& hyper) {
                                            pass.stream(id, RandomPurpose::quantize_update),
                                            pass.stream(id, RandomPurpose::quantize_momentum));
     pass.stats.paths["U"].add(rec.update_stats);
-    pass.stats.paths["U"].saturated += rec.master_saturations + rec.weight_saturations;
     if (p.has_velocity) {
       pass.stats.paths["momentum"].add(rec.momentum_stats);
       pass.record(p.name + "/v", p.velocity_q, &rec.momentum_stats);

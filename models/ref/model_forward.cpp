@@ -70,13 +70,13 @@ void Model::forward_int(Pass& pass, int j) {
   switch (n.op) {
     case OpKind::conv2d: {
       WideTensor a = conv2d_forward(x, param(j).w, n.stride, n.padding, acc, acc_sat);
-      if (n.has_bias) a = channel_bias_forward(a, param(j, 1).w);
+      if (n.has_bias) a = channel_bias_forward(a, acc - 1, param(j, 1).w);  // |acc| <= 2^(acc-1) - 1
       y = to_activation(a);
       break;
     }
     case OpKind::linear: {
       WideTensor a = linear_forward(x, param(j).w, acc, acc_sat);
-      if (n.has_bias) a = channel_bias_forward(a, param(j, 1).w);
+      if (n.has_bias) a = channel_bias_forward(a, acc - 1, param(j, 1).w);  // |acc| <= 2^(acc-1) - 1
       y = to_activation(a);
       break;
     }

@@ -1,9 +1,13 @@
 #include "optimizer.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <bit>
 #include <cmath>
 #include <stdexcept>
 
-#include "ops/layers_int.hpp"
+#include "alignment.hpp"
+#include "parallel.hpp"
 #include "update_step.hpp"
 
 namespace qtsim::ref {
@@ -45,31 +49,62 @@ IntUpdateRecord int_update(Parameter& p, const QTensor& g, std::int64_t lr_int, 
   const MomentumSpec& mom = scheme.optimizer.momentum;
   QTensor direction = g;
   if (p.has_velocity) {
-    // V <- shift(k_V)(mu * V + g), mu = coefficient_int * 2^-coefficient_frac.
-    WideTensor scaled(p.velocity_q.shape, p.velocity_q.exp - mom.coefficient_frac);
-    for (std::size_t i = 0; i < scaled.size(); ++i) scaled.v[i] = static_cast<std::int64_t>(p.velocity_q.q[i]) * mom.coefficient_int;
-    const WideTensor sum = add_aligned(scaled, to_wide(g));
+    // V <- shift(k_V)(mu * V + g), mu = coefficient_int * 2^-coefficient_frac, the sum aligned (§1.1).
+    // An all-zero buffer (before the first step, or after steps of zero
+    // gradient) has no exponent to align to: the sum is g itself.
+    const WideTensor grad = to_wide(g);
+    const bool zero_buffer = std::all_of(p.velocity_q.q.begin(), p.velocity_q.q.end(), [](std::int32_t q) { return q == 0; });
+    WideTensor sum = grad;
+    if (!zero_buffer) {
+      WideTensor scaled(p.velocity_q.shape, p.velocity_q.exp - mom.coefficient_frac);
+      for (std::size_t i = 0; i < scaled.size(); ++i) scaled.v[i] = static_cast<std::int64_t>(p.velocity_q.q[i]) * mom.coefficient_int;
+      const WideSummand terms[] = {{&scaled, width_of(p.velocity_q) + std::bit_width(static_cast<std::uint64_t>(mom.coefficient_int))},
+                                   {&grad, width_of(g)}};
+      sum = aligned_sum(terms);
+    }
     p.velocity_q = quantize(sum, {QuantizerKind::shift, mom.buffer_bits, mom.rounding}, momentum_random, &rec.momentum_stats);
     direction = p.velocity_q;
   }
-  // Delta = lr_int * (direction + lambda * M), exact on the finer grid, rounded
-  // onto the master grid (decoupled decay: it does not enter the momentum buffer).
+  // Delta = lr_int * (direction + lambda * M), exact on the aligned grid, rounded
+  // once onto the master grid (decoupled decay: it does not enter the momentum buffer).
   const WideTensor dir = to_wide(direction);
-  const std::int64_t decay = p.weight_decay ? decay_int : 0;
-  const UpdateStepGrid grid = update_step_grid(dir.exp, p.master.exp, scheme.optimizer.lr_frac_bits,
-                                               scheme.optimizer.weight_decay_frac_bits, decay != 0);
-  WideTensor step(dir.shape, grid.exp);
-  for (std::size_t i = 0; i < step.size(); ++i) step.v[i] = update_step(dir.v[i], p.master.q[i], lr_int, decay, grid);
-  rec.update = quantize(step, {QuantizerKind::direct, scheme.U.bits, scheme.U.rounding, p.master.exp}, update_random,
-                        &rec.update_stats);
-  for (std::size_t i = 0; i < p.master.size(); ++i)
-    p.master.q[i] = static_cast<std::int32_t>(
-        saturate(static_cast<std::int64_t>(p.master.q[i]) - rec.update.q[i], p.master.bits, &rec.master_saturations));
-  // W = sat(round_nearest(M, k_M - k_W)) at e_W.
+  UpdateStepShape shape;
+  shape.dir_exp = dir.exp;
+  shape.dir_width = width_of(direction);
+  shape.master_exp = p.master.exp;
+  shape.master_width = width_of(p.master);
+  shape.lr_frac = scheme.optimizer.lr_frac_bits;
+  shape.wd_frac = scheme.optimizer.weight_decay_frac_bits;
+  shape.lr_int = lr_int;
+  shape.decay_int = p.weight_decay ? decay_int : 0;
+  const UpdateStepGrid grid = update_step_grid(shape);
+  const int to_master = p.master.exp - grid.exp;
   const int drop = p.w.exp - p.master.exp;
-  for (std::size_t i = 0; i < p.w.size(); ++i)
-    p.w.q[i] = static_cast<std::int32_t>(
-        saturate(round_shift(p.master.q[i], drop, Rounding::nearest), p.w.bits, &rec.weight_saturations));
+  const bool stochastic = scheme.U.rounding == Rounding::stochastic;
+  rec.update = QTensor(p.master.shape, p.master.exp, scheme.U.bits);
+  rec.update_stats.elements = p.master.size();
+  rec.update_stats.shift = to_master;
+  // An element counts once however many of Delta, M' and W' saturate, so the
+  // count never exceeds the number of elements.
+  std::atomic<std::uint64_t> saturated{0};
+  parallel_for(0, static_cast<std::int64_t>(p.master.size()), [&](std::int64_t b, std::int64_t e) {
+    std::uint64_t elements_saturated = 0;
+    for (auto i = static_cast<std::size_t>(b); i < static_cast<std::size_t>(e); ++i) {
+      const __int128 step = update_step(dir.v[i], p.master.q[i], lr_int, shape.decay_int, grid);
+      const std::uint32_t word = stochastic ? update_random.word(i) : 0U;
+      std::uint64_t sat = 0;
+      const std::int64_t delta = saturate(round_shift_wide(step, to_master, scheme.U.rounding, word), scheme.U.bits, &sat);
+      const std::int64_t master = saturate(static_cast<std::int64_t>(p.master.q[i]) - delta, p.master.bits, &sat);
+      // W = sat(round_nearest(M, k_M - k_W)) at e_W.
+      const std::int64_t w = saturate(round_shift(master, drop, Rounding::nearest), p.w.bits, &sat);
+      rec.update.q[i] = static_cast<std::int32_t>(delta);
+      p.master.q[i] = static_cast<std::int32_t>(master);
+      p.w.q[i] = static_cast<std::int32_t>(w);
+      elements_saturated += sat > 0 ? 1 : 0;
+    }
+    saturated += elements_saturated;
+  }, 16384);
+  rec.update_stats.saturated = saturated;
   return rec;
 }
 

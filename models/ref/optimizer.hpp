@@ -24,11 +24,9 @@ std::int64_t weight_decay_integer(double weight_decay, int wd_frac_bits);
 std::int64_t learning_rate_integer(double lr, int lr_frac_bits);
 
 struct IntUpdateRecord {
-  QTensor update;         // Delta, U bits at the master exponent
-  QuantStats update_stats;
+  QTensor update;            // Delta, U bits at the master exponent
+  QuantStats update_stats;   // saturated: elements whose Delta, M' or W' saturated (each counted once)
   QuantStats momentum_stats;
-  std::uint64_t master_saturations = 0;
-  std::uint64_t weight_saturations = 0;
 };
 // Applies one integer update with gradient g (already G-quantized). `decay_int`
 // (lambda_int, 0 for none) applies to parameters that take decay (conv/linear weights).

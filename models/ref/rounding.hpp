@@ -2,6 +2,7 @@
 // Rounding an integer right by s bits: the only rounding the hardware needs
 // (docs/NUMERICS.md, "Rounding"). Shared by the reference and the hardware's
 // quantization unit, as one rounding block would be reused in silicon.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -47,6 +48,33 @@ constexpr std::int64_t round_shift(std::int64_t v, int s, Rounding mode, std::ui
     offset = static_cast<__int128>(random_word) << (s - 32);
   }
   return static_cast<std::int64_t>((static_cast<__int128>(v) + offset) >> s);
+}
+
+// round_shift for a 128-bit v with |v| < 2^127 (the update step, §7), by the
+// same rules, the result saturated to the int64 range (the caller's k-bit
+// saturation then counts it). Split as floor(v / 2^s) plus the rounded
+// remainder so that no intermediate leaves 128 bits.
+constexpr std::int64_t round_shift_wide(__int128 v, int s, Rounding mode, std::uint32_t random_word = 0) {
+  constexpr std::int64_t lo = std::numeric_limits<std::int64_t>::min(), hi = std::numeric_limits<std::int64_t>::max();
+  __int128 r;
+  if (s <= 0) {
+    if (v == 0) return 0;
+    const int up = -s;
+    const __int128 limit = up >= 63 ? 0 : static_cast<__int128>(hi) >> up;
+    if (v > limit || v < -limit) return v < 0 ? lo : hi;
+    r = v * (static_cast<__int128>(1) << up);
+  } else if (s >= 127) {
+    // nearest: v + 2^(s-1) lies in (0, 2^s), so 0; stochastic: floor(v / 2^(s-32) + word) / 2^32.
+    r = mode == Rounding::nearest ? 0 : ((v >> std::min(s - 32, 127)) + random_word) >> 32;
+  } else {
+    const __int128 whole = v >> s, rest = v - whole * (static_cast<__int128>(1) << s);  // 0 <= rest < 2^s
+    __int128 offset;
+    if (mode == Rounding::nearest) offset = static_cast<__int128>(1) << (s - 1);
+    else if (s <= 32) offset = random_word & static_cast<std::uint32_t>((std::uint64_t{1} << s) - 1);
+    else offset = static_cast<__int128>(random_word) << (s - 32);
+    r = whole + ((rest + offset) >> s);
+  }
+  return static_cast<std::int64_t>(r < lo ? lo : (r > hi ? hi : r));
 }
 
 // Saturate to the symmetric k-bit range; counts a saturation into *count.

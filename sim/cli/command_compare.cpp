@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "command.hpp"
+#include "models/cost/figure_limits.hpp"
 #include "options.hpp"
 #include "preset_paths.hpp"
 #include "reports/compare_report.hpp"
@@ -30,8 +31,10 @@ double parse_factor(const std::string& text) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || !(v >= 0) || v > 1e6)
-    throw input::InputError(input::Diagnostic{"command line", "--low-leakage-factor", "a number >= 0 (e.g. 0.01)", "\"" + text + "\"", ""});
+  const cost::FigureRange range = cost::range_of_path("sram.leakage_factor");
+  if (used != text.size() || !range.contains(v))
+    throw input::InputError(input::Diagnostic{"command line", "--low-leakage-factor", range.describe() + " (e.g. 0.01)",
+                                              "\"" + text + "\"", ""});
   return v;
 }
 

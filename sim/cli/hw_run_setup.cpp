@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "sim/hwconfig/hw_config_loader.hpp"
+#include "sim/hwsim/hardware_fit.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/train/trainer.hpp"
 #include "sim/util/output_path.hpp"
@@ -96,15 +97,7 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   s.session.progress = !v.count("no-progress");
   // Lowering a step checks that this hardware can run this workload at all
   // (datapath, normalization unit, buffers large enough for every layer).
-  std::uint64_t need = 0;
-  try {
-    need = hwsim::dram_bytes_needed(s.workload, s.config);
-  } catch (const std::invalid_argument& e) {
-    throw input::InputError(input::Diagnostic{hw_path, "", "hardware that can run " + s.workload.name, e.what(), ""});
-  } catch (const std::runtime_error& e) {
-    throw input::InputError(input::Diagnostic{hw_path, "/sram", "buffers large enough for every layer of " + s.workload.name,
-                                              e.what(), ""});
-  }
+  const std::uint64_t need = hwsim::check_hardware_fits(s.workload, s.config, hw_path);
   if (s.session.mode == hw::ExecMode::timing)
     refuse_unused_options(v, {"--max-memory"}, "in timing mode", "timing runs move no data, so they need no DRAM model memory");
   if (s.session.mode == hw::ExecMode::exact) {

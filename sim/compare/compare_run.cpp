@@ -7,6 +7,7 @@
 #include "iso_area.hpp"
 #include "models/cost/cost_model.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
+#include "sim/hwsim/hardware_fit.hpp"
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
@@ -56,13 +57,7 @@ std::string array_text(const hw::HwConfig& c) { return fmt::format("{}x{}", c.ar
 // Each lowers a whole step: the iso-area search's many calls stop on Ctrl-C.
 void check_runs(const workload::Workload& w, const hw::HwConfig& c, const std::string& file) {
   util::throw_if_interrupted();
-  try {
-    (void)hwsim::dram_bytes_needed(w, c);
-  } catch (const std::invalid_argument& e) {
-    throw input::InputError(input::Diagnostic{file, "", "hardware that can run " + w.name, e.what(), ""});
-  } catch (const std::runtime_error& e) {
-    throw input::InputError(input::Diagnostic{file, "/sram", "buffers large enough for every layer of " + w.name, e.what(), ""});
-  }
+  (void)hwsim::check_hardware_fits(w, c, file);
 }
 
 }  // namespace

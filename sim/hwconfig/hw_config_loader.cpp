@@ -73,8 +73,29 @@ hw::NormUnitKind norm_kind_of(const std::string& s) {
   return hw::NormUnitKind::fixup;
 }
 
+// SystemC counts simulated time in 1 ps steps in 64 bits: at most 2^64 ps,
+// about 1.8e7 s (docs/HW_CONFIG.md, "Time base"). The slowest clock keeps room
+// for 1.8e12 cycles (10 us each), the slowest memory for 1.8e13 bytes (1 MB/s).
+constexpr double kMinClockMhz = 0.1;
+constexpr double kMinBandwidthGbPerS = 0.001;
+
+void check_time_base(const json& doc, const Provenance& from, input::DiagnosticList& diags) {
+  const double clock = doc.at("clock_mhz").get<double>();
+  if (clock < kMinClockMhz)
+    diags.add("/clock_mhz",
+              "a clock of at least 0.1 MHz (a cycle of at most 10 us: the simulator's time base, 1 ps in 64 bits "
+              "= 213 days, must hold 1.8e12 cycles)",
+              input::describe_value(doc.at("clock_mhz")), from.hint("/clock_mhz"));
+  const double bandwidth = doc.at("dram").at("bandwidth_gb_per_s").get<double>();
+  if (bandwidth < kMinBandwidthGbPerS)
+    diags.add("/dram/bandwidth_gb_per_s",
+              "at least 0.001 GB/s (1 MB/s: the simulator's time base, 213 days, must hold the transfer of 1.8e13 bytes)",
+              input::describe_value(doc.at("dram").at("bandwidth_gb_per_s")), from.hint("/dram/bandwidth_gb_per_s"));
+}
+
 // What the schema cannot say. `doc` passed the schema (defaults filled in).
 void check_semantics(const json& doc, const Provenance& from, input::DiagnosticList& diags) {
+  check_time_base(doc, from, diags);
   const json& arr = doc.at("mac_array");
   const bool fp32 = arr.at("datapath") == "fp32";
   if (fp32) {

@@ -12,6 +12,7 @@
 #include "models/ref/model.hpp"
 #include "sim/hwsim/step_feed.hpp"
 #include "sim/hwsim/vcd_trace.hpp"
+#include "sim/input/diagnostic.hpp"
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
 #include "sim/util/interrupt.hpp"
@@ -41,6 +42,20 @@ void read_back(hw::Accelerator& acc, const lower::RecordedTensor& r, ref::Tensor
   sink.record({r.name, &q, nullptr, nullptr});
 }
 
+// SystemC counts simulated time in 1 ps steps in 64 bits (docs/HW_CONFIG.md,
+// "Time base"). The loader's bounds keep any one kernel far below 2^63 ps, so
+// a run is stopped at the first kernel that ends past that, before any delay
+// can wrap the counter and turn into nonsense cycle counts.
+void check_time_base(const hw::HwConfig& config, std::int64_t step) {
+  constexpr sc_dt::uint64 kHalfTimeBasePs = sc_dt::uint64{1} << 63;
+  if (sc_core::sc_time_stamp().value() < kHalfTimeBasePs) return;
+  throw input::InputError(input::Diagnostic{
+      config.file, "/clock_mhz",
+      "a run that fits the simulator's time base (2^64 ps, 213 days of simulated time): a faster clock or memory, "
+      "or fewer steps",
+      "2^63 ps passed in step " + std::to_string(step), ""});
+}
+
 struct Plan {
   std::unique_ptr<ref::Model> model;
   hw::DramAllocator alloc;
@@ -64,6 +79,11 @@ Plan plan(const workload::Workload& w, const hw::HwConfig& config, ref::InitialV
   in.config = &config;
   in.batch = w.training.batch_size;
   in.seed = w.training.seed;
+  // The training settings that shape the step's kernels (a momentum buffer, a
+  // decay term), so that the buffers are checked for the kernels a run will use.
+  in.hyper.lr = w.training.lr.base;
+  in.hyper.momentum = w.training.momentum;
+  in.hyper.weight_decay = w.training.weight_decay;
   hw::ScalarRegs scratch = p.regs;
   const lower::StepProgram program = lower::lower_step(in, p.alloc, scratch);
   p.dram_bytes = program.dram_end;
@@ -132,6 +152,7 @@ class JobRunner {
             program.kernels,
             [&](const hw::Kernel& k, const hw::KernelStats& ks) {
               step_stats.push_back(ks);
+              check_time_base(*job_.config, s);
               // The mappings are the same every step (the mapper is deterministic): recorded once.
               if (const auto* g = dynamic_cast<const hw::GemmKernel*>(&k); g && s == 0)
                 step_mappings.push_back({ks.label.layer, ks.label.phase, g->geometry().dims(), g->mapped(), g->traffic(),

@@ -1,5 +1,7 @@
 #include "param_store.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "models/hw/host/tensor_io.hpp"
@@ -18,6 +20,14 @@ hw::Dims4 dims_of(const ref::Shape& s) {
     default: return {s[0], s[1], s[2], s[3]};
   }
 }
+
+namespace {
+
+std::int64_t velocity_nonzero(const ref::Parameter& p) {
+  return std::any_of(p.velocity_q.q.begin(), p.velocity_q.q.end(), [](std::int32_t q) { return q != 0; }) ? 1 : 0;
+}
+
+}  // namespace
 
 ParamStore::ParamStore(const ref::Model& model, hw::DramAllocator& alloc, hw::ScalarRegs& regs) {
   const ref::Scheme& scheme = model.scheme();
@@ -55,6 +65,7 @@ ParamStore::ParamStore(const ref::Model& model, hw::DramAllocator& alloc, hw::Sc
         const int bits = scheme.optimizer.momentum.buffer_bits;
         s.velocity[b] = HwTensor(alloc.allocate(p.name + ".velocity" + bank, hw::int_dtype_for_bits(bits), d),
                                  regs.allocate(p.velocity_q.exp), bits);
+        if (b == 0) s.velocity_nonzero_reg = regs.allocate(velocity_nonzero(p));
       }
     }
     params_.push_back(std::move(s));
@@ -98,6 +109,7 @@ void ParamStore::load(ref::Model& model, hw::Dram& dram, hw::ScalarRegs& regs, i
     if (s.has_velocity) {
       hw::write_ints(dram, s.velocity[bank].data, {p.velocity_q.q.begin(), p.velocity_q.q.end()});
       regs[s.velocity[bank].exp_reg] = p.velocity_q.exp;
+      regs[s.velocity_nonzero_reg] = velocity_nonzero(p);
     }
   }
   for (std::size_t j = 0; j < bn_.size(); ++j) {

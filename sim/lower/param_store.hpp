@@ -26,6 +26,7 @@ struct ParamSlot {
   bool has_master = false;    // master copy wider than W
   bool has_velocity = false;
   hw::HwTensor w[2], master[2], velocity[2];  // integer (master aliases w when !has_master)
+  int velocity_nonzero_reg = -1;              // 1 when the latest V holds a nonzero value (NUMERICS.md §7)
   hw::HwTensor value[2], fvelocity[2];        // float
 };
 

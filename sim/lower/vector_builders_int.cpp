@@ -188,10 +188,10 @@ IntUpdateOutputs int_update(LoweringContext& ctx, const KernelLabel& label, cons
     KernelLabel l = label;
     l.op = "momentum/max";
     ctx.add(std::make_unique<hw::MomentumBufferKernel>(l, slot.velocity[bank], g, m.coefficient_int, m.coefficient_frac,
-                                                       QuantizePass::max, target, ctx.config));
+                                                       slot.velocity_nonzero_reg, QuantizePass::max, target, ctx.config));
     l.op = "momentum/quantize";
     ctx.add(std::make_unique<hw::MomentumBufferKernel>(l, slot.velocity[bank], g, m.coefficient_int, m.coefficient_frac,
-                                                       QuantizePass::quantize, target, ctx.config));
+                                                       slot.velocity_nonzero_reg, QuantizePass::quantize, target, ctx.config));
     out.v = slot.velocity[next];
     direction = out.v;
   }

@@ -67,6 +67,23 @@ void check_scheme_fits_network(const Workload& w, input::DiagnosticList& diags) 
     }
 }
 
+// Batchnorm in training normalizes each channel over batch x H x W values; one
+// value has no spread (FP32: a zero variance and PyTorch's refusal; integer:
+// x-hat 0 for every element), so every scheme needs at least two.
+void check_batchnorm_values(const Workload& w, input::DiagnosticList& diags) {
+  for (const auto& n : w.network.nodes) {
+    if (n.op != ref::OpKind::batchnorm || n.out_shape.dims.size() != 3) continue;
+    const std::int64_t h = n.out_shape.dims[1], wd = n.out_shape.dims[2];
+    if (w.training.batch_size * h * wd >= 2) continue;
+    diags.add("/training/batch_size",
+              fmt::format("a batch of at least 2: batchnorm layer '{}'{} normalizes each channel over batch x {} x {} "
+                          "values in training and needs more than one",
+                          n.name, n.origin.empty() ? "" : " (" + n.origin + ")", h, wd),
+              std::to_string(w.training.batch_size));
+    return;
+  }
+}
+
 }  // namespace
 
 Workload parse_workload(json document, const std::string& file) {
@@ -89,6 +106,7 @@ Workload parse_workload(json document, const std::string& file) {
   if (diags.empty()) {
     check_dataset_shape(w, diags);
     check_scheme_fits_network(w, diags);
+    check_batchnorm_values(w, diags);
   }
   diags.throw_if_any();
   w.source = std::move(document);

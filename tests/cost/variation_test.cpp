@@ -65,8 +65,38 @@ TEST(Variation, UnknownPathAndNegativeValueAreErrors) {
   const std::string msg = input_error([&] { apply_variation(t, "fp32.sqrt.energy=80"); });
   EXPECT_NE(msg.find("found \"fp32.sqrt.energy\" (did you mean 'fp32.sqrt.energy_pj'?)"), std::string::npos) << msg;
   EXPECT_EQ(input_error([&] { apply_variation(t, "fp32.sqrt.energy_pj=-1"); }),
-            "command line: expected a value >= 0 for fp32.sqrt.energy_pj, found \"fp32.sqrt.energy_pj=-1\"");
+            "command line: expected a number in [0, 1e+09] pJ for fp32.sqrt.energy_pj, found \"fp32.sqrt.energy_pj=-1\"");
   EXPECT_TRUE(t.variations.empty());
+}
+
+// Issue 14: a figure of 1e308 gave "inf mJ" and JSON nulls; every value a
+// variation may set is inside the range of its kind of number
+// (models/cost/figure_limits.hpp), checked when the option is read.
+TEST(Variation, ValuesOutsideTheirRangeAreRefusedWhenRead) {
+  EXPECT_EQ(input_error([] { parse_variation_range("int.mul8.energy_pj=0:1e308"); }),
+            "command line: expected a number in [0, 1e+09] pJ for int.mul8.energy_pj, found \"int.mul8.energy_pj=0:1e308\"");
+  EXPECT_EQ(input_error([] { parse_variation("fp32.div.area_um2=1e13"); }),
+            "command line: expected a number in [0, 1e+12] um^2 for fp32.div.area_um2, found \"fp32.div.area_um2=1e13\"");
+  EXPECT_NE(input_error([] { parse_variation_range("sram.read_energy_pj.p=-5:1"); }).find("a number in [-4, 4]"),
+            std::string::npos);
+  EXPECT_NE(input_error([] { parse_variation("sram.area_mm2.k=0"); }).find("a number in (0, 1e+06] mm^2"), std::string::npos);
+  EXPECT_NE(input_error([] { parse_variation("dram.LPDDR4.energy_pj_per_bit=2e6"); }).find("[0, 1e+06] pJ per bit"),
+            std::string::npos);
+  EXPECT_NE(input_error([] { parse_variation("area_overhead_fraction=1001"); }).find("[0, 1000]"), std::string::npos);
+  // The largest values of the ranges are accepted.
+  EXPECT_NO_THROW(parse_variation_range("int.mul8.energy_pj=0:1e9"));
+}
+
+TEST(Variation, ACompositionPushedPastItsRangeIsRefused) {
+  // int.div32's energy is 32 int.add32 and 2048 reg.bit: reg.bit at 1e9 pJ
+  // (allowed alone) makes it 2e12 pJ.
+  TechTable t = load_tech_table(tech_file("45nm"));
+  const std::string msg = input_error([&] { apply_variation(t, "reg.bit.energy_pj=1e9"); });
+  EXPECT_NE(msg.find("at /entries/int.div32/energy_pj/composed_of: expected a number in [0, 1e+09] pJ for "
+                     "int.div32.energy_pj, found 2.048e+12 (the composition's total)"),
+            std::string::npos)
+      << msg;
+  EXPECT_NE(msg.find("after the variation reg.bit.energy_pj"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 // action counts as exact mode.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <cstring>
 #include <random>
@@ -252,6 +254,7 @@ struct IntBnCase {
   std::uint64_t vector_bytes;
   std::uint32_t seed;
   int x_bits = 8;  // width of the input activations
+  int x_exp = -4;  // exponent of the first step's input (the second's is one finer)
 };
 
 struct IntBnResult {
@@ -326,8 +329,8 @@ std::unique_ptr<IntBnSetup> make_int_bn(const IntBnCase& tc, ExecMode mode) {
   const Dims4 cv{1, d.c, 1, 1};
   S.x_bits = tc.x_bits;
   std::mt19937 rng(tc.seed);
-  S.x[0] = random_activation(d, -4, tc.x_bits, rng);
-  S.x[1] = random_activation(d, -5, tc.x_bits, rng);
+  S.x[0] = random_activation(d, tc.x_exp, tc.x_bits, rng);
+  S.x[1] = random_activation(d, tc.x_exp - 1, tc.x_bits, rng);
   S.gamma = random_param(d.c, scheme.W.scale_exponent, tc.seed + 1);
   S.gamma.q[0] = 0;  // a dead channel and negative scales are legal
   S.beta = random_param(d.c, scheme.W.bias_exponent, tc.seed + 2);
@@ -532,6 +535,19 @@ TEST(IntBatchNorm, DfpPlanesSplitAcrossChunks) {
 
 TEST(IntBatchNorm, DfpSeveralChannelsPerChunk) {
   run_int_bn({"int8-dfp", {5, 6, 2, 4}, 2048, 24});
+}
+
+// Activations at 2^40: the batch variance (at 2 e_d, far above 2^-32) leaves
+// int64 on the running grid; it saturates there and is counted, never silently
+// (docs/NUMERICS.md §8); epsilon's grid lies far below sigma's and is floored (§1.1).
+TEST(IntBatchNorm, HugeActivationsCountRunningStatisticSaturations) {
+  IntBnCase tc{"int8-dfp", {4, 3, 3, 5}, 2048, 27};
+  tc.x_exp = 40;
+  const IntBnResult r = run_int_bn(tc);
+  EXPECT_GT(r.bn_stats.saturated, 0u);
+  EXPECT_LE(r.bn_stats.saturated, r.bn_stats.elements);
+  EXPECT_GT(std::count(r.run_var.begin(), r.run_var.end(), std::numeric_limits<std::int64_t>::max()), 0)
+      << "a saturated running variance";
 }
 
 // Timing mode skips the arithmetic: same cycles and action counts per kernel.

@@ -111,14 +111,20 @@ TEST(Requantize, DirectSaturates) {
   expect_same(run_requantize(acc, nullptr, spec, kStream), ref::quantize(acc, spec, kStream));
 }
 
-TEST(Requantize, ChannelBiasThenShift) {
-  const auto acc = random_wide({3, 6, 5, 7}, 1 << 15, -13, 6);
+void channel_bias_case(int acc_exp) {
+  const auto acc = random_wide({3, 6, 5, 7}, 1 << 15, acc_exp, 6);
   ref::QTensor bias(ref::Shape{6}, -7, 8);
   const auto bv = random_ints(6, -127, 127, 9);
   for (int c = 0; c < 6; ++c) bias.q[static_cast<std::size_t>(c)] = static_cast<std::int32_t>(bv[static_cast<std::size_t>(c)]);
   const ref::QuantizerSpec spec{ref::QuantizerKind::shift, 8, ref::Rounding::stochastic};
-  expect_same(run_requantize(acc, &bias, spec, kStream), ref::quantize(ref::channel_bias_forward(acc, bias), spec, kStream));
+  // The 32-bit saturating accumulator: |acc| < 2^31 (docs/NUMERICS.md §1.1, §5).
+  expect_same(run_requantize(acc, &bias, spec, kStream),
+              ref::quantize(ref::channel_bias_forward(acc, 31, bias), spec, kStream));
 }
+
+TEST(Requantize, ChannelBiasThenShift) { channel_bias_case(-13); }
+// An accumulator 70 bits below the bias: aligned where int64 holds the bias, the accumulator floored.
+TEST(Requantize, ChannelBiasFarAboveTheAccumulator) { channel_bias_case(-77); }
 
 }  // namespace
 }  // namespace qtsim::hw::test

@@ -12,6 +12,7 @@
 #include "models/hw/kernels/vector/scalar_bias_kernel.hpp"
 #include "models/hw/kernels/vector/scalar_scale_kernel.hpp"
 #include "models/hw/kernels/vector/sum_reduction_kernel.hpp"
+#include "models/ref/alignment.hpp"
 #include "models/ref/ops/layers_int.hpp"
 #include "vector_rig.hpp"
 
@@ -78,11 +79,13 @@ TEST(VectorIntRelu, BackwardMasksPlainError) { relu_backward_case(0); }
 
 // ---- aligned sums ----
 
-// Reference fan-out sum: the wide contributions summed pairwise left to right, as Model::output_error.
+// Reference fan-out sum: the wide contributions summed at once on their alignment grid, as Model::output_error.
 ref::WideTensor reference_sum(const std::vector<ref::QTensor>& xs) {
-  ref::WideTensor sum = ref::to_wide(xs[0]);
-  for (std::size_t k = 1; k < xs.size(); ++k) sum = ref::add_aligned(sum, ref::to_wide(xs[k]));
-  return sum;
+  std::vector<ref::WideTensor> wides;
+  for (const ref::QTensor& x : xs) wides.push_back(ref::to_wide(x));
+  std::vector<ref::WideSummand> summands;
+  for (std::size_t k = 0; k < xs.size(); ++k) summands.push_back({&wides[k], ref::width_of(xs[k])});
+  return ref::aligned_sum(summands);
 }
 
 void aligned_sum_case(const std::vector<ref::QTensor>& xs, const ref::QuantizerSpec& spec, const ref::RandomStream& r,
@@ -113,11 +116,13 @@ void aligned_sum_case(const std::vector<ref::QTensor>& xs, const ref::QuantizerS
   EXPECT_EQ(rig.actions(1)[Action::random_word], spec.rounding == ref::Rounding::stochastic ? n : 0u);
 }
 
-TEST(VectorIntAlignedSum, ResidualAddForward) {
+void residual_add_case(int exp_a, int exp_b) {
   const ref::Shape s{3, 6, 7, 7};
-  aligned_sum_case({random_q(s, -6, 10), random_q(s, -9, 11)}, kActNearest,
+  aligned_sum_case({random_q(s, exp_a, 10), random_q(s, exp_b, 11)}, kActNearest,
                    stream(5, ref::RandomPurpose::quantize_activation), "A");
 }
+
+TEST(VectorIntAlignedSum, ResidualAddForward) { residual_add_case(-6, -9); }
 
 TEST(VectorIntAlignedSum, FanOutTwoFlaggedErrorsStochastic) {
   const ref::Shape s{2, 8, 6, 9};
@@ -127,7 +132,7 @@ TEST(VectorIntAlignedSum, FanOutTwoFlaggedErrorsStochastic) {
 
 TEST(VectorIntAlignedSum, FanOutThreeMixedErrorsInOneKernel) {
   const ref::Shape s{2, 5, 8, 8};
-  // flagged, plain (coarser than the fine grids), flagged: one kernel equals the reference's pairwise sums
+  // flagged, plain (coarser than the fine grids), flagged: one kernel, one grid for all three (§1.1)
   aligned_sum_case({random_q(s, -12, 14, 7), random_q(s, -6, 15), random_q(s, -10, 16, 7)}, kErrFlagNearest,
                    stream(9, ref::RandomPurpose::quantize_output_error), "E");
 }
@@ -136,6 +141,24 @@ TEST(VectorIntAlignedSum, FanOutFourErrorsShiftStochastic) {
   const ref::Shape s{3, 4, 5, 11};
   aligned_sum_case({random_q(s, -9, 17), random_q(s, -9, 18), random_q(s, -13, 19), random_q(s, -7, 20)},
                    kErrShiftStochastic, stream(4, ref::RandomPurpose::quantize_output_error), "E");
+}
+
+// Exponents farther apart than int64 can span (docs/NUMERICS.md §1.1): the grid
+// stops where the coarse operand still fits and the fine one is floored onto it.
+TEST(VectorIntAlignedSum, ResidualAddExponentsFarApart) { residual_add_case(-6, -100); }
+
+TEST(VectorIntAlignedSum, AllZeroSummandFarBelow) {
+  // An all-zero error 90 bits below the other (a Fixup branch at step 0) leaves it exact.
+  const ref::Shape s{3, 6, 7, 7};
+  ref::QTensor zero(s, -110, 8);
+  aligned_sum_case({random_q(s, -20, 23), zero}, kErrShiftStochastic, stream(6, ref::RandomPurpose::quantize_output_error),
+                   "E");
+}
+
+TEST(VectorIntAlignedSum, FanOutThreeErrorsFarApart) {
+  const ref::Shape s{2, 5, 8, 8};
+  aligned_sum_case({random_q(s, -12, 24, 7), random_q(s, 60, 25), random_q(s, -200, 26)}, kErrFlagStochastic,
+                   stream(8, ref::RandomPurpose::quantize_output_error), "E");
 }
 
 // ---- Fixup scalars ----
@@ -168,6 +191,8 @@ void scalar_bias_case(int x_exp, int b_value, int b_exp) {
 
 TEST(VectorIntScalar, BiasForwardBiasFiner) { scalar_bias_case(-4, -93, -7); }
 TEST(VectorIntScalar, BiasForwardBiasCoarser) { scalar_bias_case(-10, 57, -7); }
+TEST(VectorIntScalar, BiasForwardBiasFarCoarser) { scalar_bias_case(-90, 57, -7); }
+TEST(VectorIntScalar, BiasForwardBiasFarFiner) { scalar_bias_case(-4, -93, -150); }
 
 void scalar_scale_case(const ref::QTensor& x, const ref::QTensor& m, const ref::QuantizerSpec& spec,
                        const ref::RandomStream& r, const std::string& path, Phase phase, Unit unit) {

@@ -8,6 +8,8 @@
 // gradient term, both summed exactly before the one rounding).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "models/hw/kernels/vector/int_parameter_update_kernel.hpp"
 #include "models/hw/kernels/vector/momentum_buffer_kernel.hpp"
 #include "models/ref/optimizer.hpp"
@@ -99,7 +101,6 @@ void check_update(const UpdateCase& c) {
     records.push_back(ref::int_update(p, grads[static_cast<std::size_t>(t)], lr_int, decay_int, s, update_stream(static_cast<std::uint32_t>(t)),
                                       momentum_stream(static_cast<std::uint32_t>(t))));
     ref_u.add(records.back().update_stats);
-    ref_u.saturated += records.back().master_saturations + records.back().weight_saturations;
     ref_momentum.add(records.back().momentum_stats);
   }
 
@@ -121,7 +122,7 @@ void check_update(const UpdateCase& c) {
     g.emplace_back(alloc.allocate("g" + std::to_string(t), DType::i8, d), -1, 8);
     u.emplace_back(alloc.allocate("u" + std::to_string(t), int_dtype_for_bits(s.U.bits), d), -1, s.U.bits);
   }
-  int lr_reg = -1;
+  int lr_reg = -1, v_nonzero_reg = -1;
   auto build = [&](ScalarRegs& r, std::vector<std::unique_ptr<Kernel>>& prog) {
     for (int b = 0; b < banks; ++b) {
       w[b].exp_reg = r.allocate(start.w.exp);
@@ -129,6 +130,7 @@ void check_update(const UpdateCase& c) {
       if (mom.enabled) v[b].exp_reg = r.allocate(start.velocity_q.exp);
     }
     lr_reg = r.allocate(lr_int);
+    v_nonzero_reg = r.allocate(std::any_of(start.velocity_q.q.begin(), start.velocity_q.q.end(), [](std::int32_t q) { return q != 0; }) ? 1 : 0);
     for (int t = 0; t < c.steps; ++t) {
       g[static_cast<std::size_t>(t)].exp_reg = r.allocate(grads[static_cast<std::size_t>(t)].exp);
       u[static_cast<std::size_t>(t)].exp_reg = r.allocate();
@@ -143,7 +145,7 @@ void check_update(const UpdateCase& c) {
         for (QuantizePass pass : {QuantizePass::max, QuantizePass::quantize})
           prog.push_back(std::make_unique<MomentumBufferKernel>(
               KernelLabel{"block.conv", pass == QuantizePass::max ? "max" : "momentum", Phase::update, "momentum", Unit::vector_unit},
-              v[in], dir, mom.coefficient_int, mom.coefficient_frac, pass, target, cfg));
+              v[in], dir, mom.coefficient_int, mom.coefficient_frac, v_nonzero_reg, pass, target, cfg));
         dir = v[out];
       }
       IntUpdateTensors tensors{dir, m[in], u[static_cast<std::size_t>(t)], m[out], std::nullopt};
@@ -199,6 +201,7 @@ void check_update(const UpdateCase& c) {
   EXPECT_EQ(hw_u_stats.elements, ref_u.elements);
   EXPECT_EQ(hw_u_stats.saturated, ref_u.saturated);
   EXPECT_GT(ref_u.saturated, 0u) << "the case should exercise saturation";
+  EXPECT_LE(hw_u_stats.saturated, hw_u_stats.elements) << "an element counts once";
 }
 
 TEST(IntUpdate, EoqNoMomentumMasterIsWeights) {
@@ -245,6 +248,30 @@ TEST(IntUpdate, WageubnWeightDecayBanks) {
   c.weight_decay = 5e-4;
   check_update(c);
 }
+
+TEST(IntUpdate, EoqLearningRateThousandCountsEachElementOnce) {
+  // Delta saturates for nearly every element and M' for many of them (issue 14).
+  UpdateCase c{"int8-eoq", {8, 8, 3, 3}};
+  c.lr = 1000.0;
+  c.steps = 1;
+  check_update(c);
+}
+
+// V 97 bits below the gradient (as in a Fixup network after step 0): all zero,
+// the first step's V is the gradient itself (docs/NUMERICS.md §7); nonzero, it
+// is aligned where int64 holds g and floored onto that grid (§1.1).
+void dfp_buffer_far_below_case(bool random_velocity) {
+  UpdateCase c{"int8-dfp", {16, 64}};
+  c.velocity_exp = -110;
+  c.random_velocity = random_velocity;
+  c.steps = 2;
+  c.lr = 0.1;
+  c.edge_every = 9;
+  check_update(c);
+}
+
+TEST(IntUpdate, DfpMomentumFromAZeroBufferFarBelow) { dfp_buffer_far_below_case(false); }
+TEST(IntUpdate, DfpMomentumFromABufferFarBelow) { dfp_buffer_far_below_case(true); }
 
 TEST(IntUpdate, DfpMomentumSevenEighthsInPlace) {
   UpdateCase c{"int8-dfp", {16, 64}};

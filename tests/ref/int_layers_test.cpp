@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dense_test_util.hpp"
+#include "models/ref/alignment.hpp"
 #include "models/ref/ops/batchnorm.hpp"
 #include "models/ref/ops/layers_int.hpp"
 #include "models/ref/parallel.hpp"
@@ -29,7 +30,22 @@ using i64 = std::int64_t;
 
 // ---- the rules, one element at a time ----
 
-i64 widen(const QTensor& t, std::size_t i, int exp) { return left_shift_saturating(t.q[i], t.exp_of(i) - exp); }
+// §1.1: v moved onto a grid; a finer grid is a left shift (the grid rule keeps
+// it inside int64), a coarser one a floor (0 or -1 past the value's width).
+i64 onto_grid(i64 v, int from, int to) {
+  if (from >= to) return v * (i64{1} << (from - to));
+  return from - to <= -63 ? (v < 0 ? -1 : 0) : v >> (to - from);
+}
+
+i64 widen(const QTensor& t, std::size_t i, int exp) { return onto_grid(t.q[i], t.exp_of(i), exp); }
+
+// §1.1's grid for two operands (exponent, width |v| < 2^width): the finest
+// exponent, unless an operand would then need more than 62 magnitude bits.
+int grid_rule(int e_a, int w_a, int e_b, int w_b) {
+  const int finest = std::min(e_a, e_b), needed = std::max(e_a + w_a, e_b + w_b) - 62;
+  return std::max(finest, needed);
+}
+int width(const QTensor& t) { return t.bits - 1 + (t.flagged() ? t.flag_shift : 0); }
 
 std::vector<i64> widened(const QTensor& t, int exp) {
   std::vector<i64> v(t.size());
@@ -202,13 +218,15 @@ TEST(IntLayers, AlignedSumsOfQuantizedTensors) {
   const Shape s{3, 5, 17, 19};
   for (bool flagged_a : {false, true})
     for (bool flagged_b : {false, true})
-      for (int exp_b : {-9, -3, 4, 35}) {
+      for (int exp_b : {-9, -3, 4, 35, 48, 70, 300, -75, -400}) {  // up to and far past int64's reach
         const QTensor a = random_error(s, -6, rng, flagged_a), b = random_error(s, exp_b, rng, flagged_b);
-        const int e = std::min(finest_exp(a), finest_exp(b));
+        const int e = grid_rule(finest_exp(a), width(a), finest_exp(b), width(b));
         std::vector<i64> want(a.size());
         for (std::size_t i = 0; i < a.size(); ++i) want[i] = widen(a, i, e) + widen(b, i, e);
         expect_wide(same_for_thread_counts([&] { return add_aligned(a, b); }), want, e);
-        expect_wide(add_aligned(to_wide(a), to_wide(b)), want, e);
+        const WideTensor wa = to_wide(a), wb = to_wide(b);
+        const WideSummand summands[] = {{&wa, width(a)}, {&wb, width(b)}};
+        expect_wide(aligned_sum(summands), want, e);
       }
 }
 
@@ -216,16 +234,16 @@ TEST(IntLayers, FixupScalarBiasAndMultiplier) {
   Rng rng(3);
   const Shape s{4, 6, 13, 11};
   for (bool flagged : {false, true})
-    for (int b_exp : {-12, -7, 0, 40}) {
+    for (int b_exp : {-12, -7, 0, 40, 60, -100}) {
       const QTensor x = random_error(s, -5, rng, flagged);
       const QTensor b = scalar(-77, b_exp), m = scalar(45, -6);
-      const int ex = finest_exp(x), e = std::min(ex, b_exp);
+      const int ex = finest_exp(x), e = grid_rule(ex, width(x), b_exp, 7);
 
       std::vector<i64> biased(x.size()), scaled(x.size());
       i64 sum = 0, dot = 0;
       const QTensor other = random_error(s, -8, rng, !flagged);
       for (std::size_t i = 0; i < x.size(); ++i) {
-        biased[i] = widen(x, i, e) + left_shift_saturating(-77, b_exp - e);
+        biased[i] = widen(x, i, e) + onto_grid(-77, b_exp, e);
         scaled[i] = widen(x, i, ex) * 45;
         sum += widen(x, i, ex);
         dot += widen(x, i, ex) * widen(other, i, finest_exp(other));
@@ -249,16 +267,23 @@ TEST(IntLayers, PerChannelBiasAndSum) {
     std::vector<i64> biased(acc.size()), sums(static_cast<std::size_t>(s.c()), 0);
     for (std::size_t i = 0; i < acc.size(); ++i) {
       const auto c = static_cast<std::size_t>(static_cast<i64>(i) / plane % s.c());
-      biased[i] = acc.v[i] + left_shift_saturating(b.q[c], 7);
+      biased[i] = acc.v[i] + (i64{b.q[c]} << 7);
       sums[c] += widen(dy, i, finest_exp(dy));
     }
-    expect_wide(same_for_thread_counts([&] { return channel_bias_forward(acc, b); }), biased, -14);
+    expect_wide(same_for_thread_counts([&] { return channel_bias_forward(acc, 41, b); }), biased, -14);
     expect_wide(same_for_thread_counts([&] { return channel_sum(dy); }), sums, finest_exp(dy));
     // A bias finer than the accumulator: the accumulator is widened.
     WideTensor coarse = acc;
     coarse.exp = -3;
     for (std::size_t i = 0; i < acc.size(); ++i) biased[i] = (acc.v[i] << 4) + b.q[static_cast<std::size_t>(static_cast<i64>(i) / plane % s.c())];
-    expect_wide(channel_bias_forward(coarse, b), biased, -7);
+    expect_wide(channel_bias_forward(coarse, 41, b), biased, -7);
+    // An accumulator 70 bits finer than the bias: the grid stops where the bias
+    // still fits (-7 + 7 - 62 = -62) and the accumulator is floored onto it.
+    WideTensor fine = acc;
+    fine.exp = -84;
+    for (std::size_t i = 0; i < acc.size(); ++i)
+      biased[i] = onto_grid(acc.v[i], -84, -62) + (i64{b.q[static_cast<std::size_t>(static_cast<i64>(i) / plane % s.c())]} << 55);
+    expect_wide(channel_bias_forward(fine, 41, b), biased, -62);
   }
 }
 
@@ -330,7 +355,7 @@ struct BnRule {
 
 QuantizerSpec nearest_shift(int bits) { return {QuantizerKind::shift, bits, Rounding::nearest}; }
 
-i64 align(i64 v, int from, int to) { return left_shift_saturating(v, from - to); }
+i64 align(i64 v, int from, int to) { return onto_grid(v, from, to); }
 
 WideTensor narrowed(const Shape& shape, const std::vector<__int128>& v, int exp) {
   unsigned __int128 m = 0;
@@ -357,7 +382,7 @@ BnRule bn_forward_rule(const QTensor& x, const QTensor& gamma, const QTensor& be
     for (std::size_t c = 0; c < s.size(); ++c) mu.v[c] = static_cast<i64>(rdiv(s[c] * 65536, M));
     r.mean = quantize(mu, nearest_shift(spec.mean_bits), {});
   }
-  const int e_d = std::min(x.exp, r.mean.exp);
+  const int e_d = grid_rule(x.exp, width(x), r.mean.exp, width(r.mean));
   std::vector<i64> d(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) d[i] = align(x.q[i], x.exp, e_d) - align(r.mean.q[channel(i)], r.mean.exp, e_d);
   std::vector<__int128> sq(static_cast<std::size_t>(C), 0);
@@ -369,7 +394,7 @@ BnRule bn_forward_rule(const QTensor& x, const QTensor& gamma, const QTensor& be
     var = WideTensor(Shape{C}, kIntBnRunningVarExp);
     for (std::size_t c = 0; c < var.size(); ++c) var.v[c] = std::max<i64>(running->var[c], 0);
   }
-  const int e_root = var.exp / 2, e = std::min(e_root, spec.eps_exp);
+  const int e_root = var.exp / 2, e = grid_rule(e_root, 32, spec.eps_exp, 1);
   WideTensor sigma(Shape{C}, e);
   for (std::size_t c = 0; c < sigma.size(); ++c) sigma.v[c] = align(isqrt(var.v[c]), e_root, e) + align(1, spec.eps_exp, e);
   r.stddev = quantize(sigma, nearest_shift(spec.std_bits), {});
@@ -379,7 +404,7 @@ BnRule bn_forward_rule(const QTensor& x, const QTensor& gamma, const QTensor& be
   std::vector<__int128> prod(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) prod[i] = static_cast<__int128>(d[i]) * r.inv[channel(i)];
   r.xhat = quantize(narrowed(x.shape, prod, e_d - r.inv_r - r.stddev.exp), nearest_shift(spec.norm_bits), {});
-  const int e_prod = r.xhat.exp + gamma.exp, e_y = std::min(e_prod, beta.exp);
+  const int e_prod = r.xhat.exp + gamma.exp, e_y = grid_rule(e_prod, width(r.xhat) + width(gamma), beta.exp, width(beta));
   r.y = WideTensor(x.shape, e_y);
   for (std::size_t i = 0; i < x.size(); ++i)
     r.y.v[i] = align(static_cast<i64>(r.xhat.q[i]) * gamma.q[channel(i)], e_prod, e_y) + align(beta.q[channel(i)], beta.exp, e_y);
@@ -416,6 +441,8 @@ struct BnCase {
   Shape shape;
   IntBatchNormSpec spec;
   bool flagged_dy;
+  int x_exp = -4;  // -90: activations so small that sigma's grid lies 91 bits below epsilon's;
+                   // 40: so large that the running variance leaves int64 (saturated, counted)
 };
 
 class IntBatchNormRule : public ::testing::TestWithParam<BnCase> {};
@@ -424,7 +451,7 @@ TEST_P(IntBatchNormRule, ForwardTrainEvalAndBackward) {
   const BnCase bc = GetParam();
   Rng rng(7);
   const i64 C = bc.shape.c();
-  QTensor x = random_activation(bc.shape, -4, rng);
+  QTensor x = random_activation(bc.shape, bc.x_exp, rng);
   for (std::size_t i = 0; i < x.size(); ++i)  // channels of different scales and offsets
     x.q[i] = std::clamp<std::int32_t>(x.q[i] / (1 + static_cast<std::int32_t>(i / static_cast<std::size_t>(bc.shape.h() * bc.shape.w()) % C)) + 20, -127, 127);
   const QTensor gamma = random_q(Shape{C}, -6, 8, rng), beta = random_q(Shape{C}, -7, 8, rng);
@@ -436,7 +463,10 @@ TEST_P(IntBatchNormRule, ForwardTrainEvalAndBackward) {
     IntBatchNormRunning r;
     return int_batchnorm_forward_train(x, gamma, beta, bc.spec, r, nullptr, &st);
   });
-  int_batchnorm_forward_train(x, gamma, beta, bc.spec, running, &saved, &st);
+  QuantStats train_stats;
+  int_batchnorm_forward_train(x, gamma, beta, bc.spec, running, &saved, &train_stats);
+  // The running statistics saturate on their int64 grids only for huge inputs, and that is counted (§8).
+  EXPECT_EQ(train_stats.saturated > 0, bc.x_exp > 30);
   const BnRule rule = bn_forward_rule(x, gamma, beta, bc.spec, nullptr);
   EXPECT_TRUE(y == rule.y);
   EXPECT_TRUE(saved.mean == rule.mean);
@@ -464,7 +494,9 @@ INSTANTIATE_TEST_SUITE_P(Shapes, IntBatchNormRule,
                                            BnCase{Shape{16, 16, 28, 28}, {16, 16, 8, -15, 3}, true},
                                            BnCase{Shape{8, 24, 14, 14}, {16, 16, 16, -15, 3}, false},
                                            BnCase{Shape{3, 2, 5, 5}, {8, 8, 4, -3, 1}, false},
-                                           BnCase{Shape{32, 10, 1, 1}, {16, 16, 16, -15, 3}, true}));
+                                           BnCase{Shape{32, 10, 1, 1}, {16, 16, 16, -15, 3}, true},
+                                           BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, -90},
+                                           BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, 40}));
 
 }  // namespace
 }  // namespace qtsim::ref

@@ -9,6 +9,7 @@
 
 #include "models/ref/model.hpp"
 #include "models/ref/random_bits.hpp"
+#include "network_test_util.hpp"
 
 namespace qtsim::ref {
 namespace {
@@ -20,36 +21,30 @@ struct GradientCapture : TensorSink {
   }
 };
 
-Node make(const std::string& name, OpKind op, std::vector<int> inputs) {
-  Node n;
-  n.name = name;
-  n.op = op;
-  n.inputs = std::move(inputs);
-  return n;
-}
+using test::node_of;
 
 // A Fixup-style residual net exercising every float layer but batchnorm.
 Network small_fixup_net() {
   Network net;
   net.input = Shape{2, 6, 6};
   net.classes = 3;
-  net.nodes.push_back(make("input", OpKind::input, {}));
-  Node c1 = make("conv1", OpKind::conv2d, {0});
+  net.nodes.push_back(node_of("input", OpKind::input, {}));
+  Node c1 = node_of("conv1", OpKind::conv2d, {0});
   c1.out_channels = 4; c1.kernel = 3; c1.padding = 1;
   net.nodes.push_back(c1);                                                   // 1
-  net.nodes.push_back(make("b1", OpKind::bias, {1}));                        // 2
-  net.nodes.push_back(make("r1", OpKind::relu, {2}));                        // 3
-  net.nodes.push_back(make("b2", OpKind::bias, {3}));                        // 4 (fan-out: conv2 and add)
-  Node c2 = make("conv2", OpKind::conv2d, {4});
+  net.nodes.push_back(node_of("b1", OpKind::bias, {1}));                        // 2
+  net.nodes.push_back(node_of("r1", OpKind::relu, {2}));                        // 3
+  net.nodes.push_back(node_of("b2", OpKind::bias, {3}));                        // 4 (fan-out: conv2 and add)
+  Node c2 = node_of("conv2", OpKind::conv2d, {4});
   c2.out_channels = 4; c2.kernel = 3; c2.padding = 1;
   net.nodes.push_back(c2);                                                   // 5
-  net.nodes.push_back(make("s", OpKind::scale, {5}));                        // 6
-  net.nodes.push_back(make("add", OpKind::add, {6, 4}));                     // 7
-  Node mp = make("pool", OpKind::avgpool, {7});
+  net.nodes.push_back(node_of("s", OpKind::scale, {5}));                        // 6
+  net.nodes.push_back(node_of("add", OpKind::add, {6, 4}));                     // 7
+  Node mp = node_of("pool", OpKind::avgpool, {7});
   mp.kernel = 2; mp.stride = 2;
   net.nodes.push_back(mp);                                                   // 8
-  net.nodes.push_back(make("flat", OpKind::flatten, {8}));                   // 9
-  Node fc = make("fc", OpKind::linear, {9});
+  net.nodes.push_back(node_of("flat", OpKind::flatten, {8}));                   // 9
+  Node fc = node_of("fc", OpKind::linear, {9});
   fc.out_features = 3; fc.has_bias = true; fc.weight_init = {InitKind::he_normal_fan_in, 1.0};
   fc.bias_init = {InitKind::uniform_fan_in, 1.0};
   net.nodes.push_back(fc);                                                   // 10
@@ -62,22 +57,22 @@ Network small_pooling_net() {
   Network net;
   net.input = Shape{2, 9, 9};
   net.classes = 3;
-  net.nodes.push_back(make("input", OpKind::input, {}));
-  Node c1 = make("conv1", OpKind::conv2d, {0});
+  net.nodes.push_back(node_of("input", OpKind::input, {}));
+  Node c1 = node_of("conv1", OpKind::conv2d, {0});
   c1.out_channels = 4; c1.kernel = 3; c1.padding = 1; c1.stride = 2;
   net.nodes.push_back(c1);                                                   // 1: 4 x 5 x 5
-  Node mp = make("pool", OpKind::maxpool, {1});
+  Node mp = node_of("pool", OpKind::maxpool, {1});
   mp.kernel = 3; mp.stride = 2; mp.padding = 1;
   net.nodes.push_back(mp);                                                   // 2: 4 x 3 x 3
-  Node c2 = make("conv2", OpKind::conv2d, {2});
+  Node c2 = node_of("conv2", OpKind::conv2d, {2});
   c2.out_channels = 5; c2.kernel = 1; c2.stride = 2; c2.has_bias = true;
   net.nodes.push_back(c2);                                                   // 3: 5 x 2 x 2
-  Node c3 = make("conv3", OpKind::conv2d, {2});
+  Node c3 = node_of("conv3", OpKind::conv2d, {2});
   c3.out_channels = 5; c3.kernel = 3; c3.stride = 2; c3.padding = 1;
   net.nodes.push_back(c3);                                                   // 4: 5 x 2 x 2 (strided, padded, needs backward-data)
-  net.nodes.push_back(make("sum", OpKind::add, {3, 4}));                     // 5
-  net.nodes.push_back(make("gap", OpKind::global_avgpool, {5}));             // 6
-  Node fc = make("fc", OpKind::linear, {6});
+  net.nodes.push_back(node_of("sum", OpKind::add, {3, 4}));                     // 5
+  net.nodes.push_back(node_of("gap", OpKind::global_avgpool, {5}));             // 6
+  Node fc = node_of("fc", OpKind::linear, {6});
   fc.out_features = 3;
   net.nodes.push_back(fc);                                                   // 7
   net.infer_shapes();

@@ -314,5 +314,45 @@ TEST(Saturate, AfterRoundingCountsOncePerElement) {
   EXPECT_EQ(count, 3U);
 }
 
+// The 128-bit rounding of the update step (docs/NUMERICS.md §2, §7): the same
+// rule as round_shift wherever both apply, and exact beyond int64.
+TEST(RoundShiftWide, AgreesWithRoundShiftOnInt64Values) {
+  std::uint64_t state = 12345;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  for (int trial = 0; trial < 20000; ++trial) {
+    const int bits = static_cast<int>(next() % 63);
+    const auto v = static_cast<std::int64_t>(next() >> (63 - bits)) * (next() % 2 == 0 ? 1 : -1);
+    const int s = static_cast<int>(next() % 140) - 30;
+    const auto word = static_cast<std::uint32_t>(next());
+    for (Rounding mode : {Rounding::nearest, Rounding::stochastic})
+      ASSERT_EQ(round_shift_wide(v, s, mode, word), round_shift(v, s, mode, word))
+          << "v " << v << " s " << s << " word " << word << " " << (mode == Rounding::nearest ? "nearest" : "stochastic");
+  }
+}
+
+TEST(RoundShiftWide, ValuesBeyondInt64) {
+  const __int128 big = static_cast<__int128>(3) << 100;  // 3 * 2^100
+  EXPECT_EQ(round_shift_wide(big, 90, Rounding::nearest), 3 << 10);
+  EXPECT_EQ(round_shift_wide(big + (static_cast<__int128>(1) << 89), 90, Rounding::nearest), (3 << 10) + 1);  // a tie: up
+  EXPECT_EQ(round_shift_wide(-big - (static_cast<__int128>(1) << 89), 90, Rounding::nearest), -(3 << 10));    // a tie: up
+  EXPECT_EQ(round_shift_wide(big, 30, Rounding::nearest), std::numeric_limits<std::int64_t>::max());          // saturates
+  EXPECT_EQ(round_shift_wide(-big, 0, Rounding::stochastic, 7), std::numeric_limits<std::int64_t>::min());
+  // stochastic above 32 bits: the word is the top of the fraction; 0.75 of a step rounds up for words >= 2^30.
+  const __int128 three_quarters = (static_cast<__int128>(5) << 100) + (static_cast<__int128>(3) << 98);
+  EXPECT_EQ(round_shift_wide(three_quarters, 100, Rounding::stochastic, 1U << 30), 6);
+  EXPECT_EQ(round_shift_wide(three_quarters, 100, Rounding::stochastic, (1U << 30) - 1), 5);
+  EXPECT_EQ(round_shift_wide(-three_quarters, 100, Rounding::stochastic, 0), -6);
+  EXPECT_EQ(round_shift_wide(-three_quarters, 100, Rounding::stochastic, 3U << 30), -5);
+  // shifts past the width
+  EXPECT_EQ(round_shift_wide(big, 200, Rounding::nearest), 0);
+  EXPECT_EQ(round_shift_wide(-big, 200, Rounding::stochastic, 0), -1);
+  EXPECT_EQ(round_shift_wide(-big, 200, Rounding::stochastic, 1), 0);
+}
+
 }  // namespace
 }  // namespace qtsim::ref

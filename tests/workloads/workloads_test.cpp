@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/input/diagnostic.hpp"
 #include "sim/workload/workload.hpp"
 
 namespace qtsim::workload {
@@ -147,6 +148,43 @@ TEST(FashionMnistResNets, TheAccuracyComparisonSharesOneNetworkAndBudget) {
   for (const char* name : {"fmnist-resnet-fixup-fp32", "fmnist-resnet-bn"}) {
     SCOPED_TRACE(name);
     EXPECT_EQ(load_workload(kDir + "/" + name + ".json").training.epochs, eoq.training.epochs);
+  }
+}
+
+// Issue 14: batchnorm with one value per channel in training (batch 1 of 1x1
+// maps) passed `check` and then failed in train (fp32-bn) or trained on
+// meaningless statistics (integer schemes). Every scheme now refuses it when
+// the workload is read, naming the batch size; batch 2, or batch 1 of 2x1
+// maps, is accepted.
+nlohmann::json one_by_one_bn(const std::string& scheme, std::int64_t batch, std::int64_t height) {
+  return nlohmann::json::parse(R"({
+    "name": "bn", "description": "a batchnorm over tiny maps",
+    "input": {"shape": [3, 1, 1], "classes": 2},
+    "dataset": {"type": "synthetic", "train_size": 8, "test_size": 4, "seed": 1},
+    "network": {"normalization": "batchnorm", "layers": [
+      {"type": "conv", "name": "c", "out_channels": 4, "kernel": 1, "normalize": true},
+      {"type": "relu"}, {"type": "flatten"}, {"type": "linear", "out_features": 2}]},
+    "training": {"batch_size": 1, "epochs": 1, "lr": {"base": 0.1}},
+    "scheme": "fp32-bn"})")
+      .patch(nlohmann::json::parse(R"([{"op": "replace", "path": "/scheme", "value": ")" + scheme + R"("},
+                                       {"op": "replace", "path": "/training/batch_size", "value": )" + std::to_string(batch) + R"(},
+                                       {"op": "replace", "path": "/input/shape/1", "value": )" + std::to_string(height) + "}]"));
+}
+
+TEST(BatchNormValues, EverySchemeNeedsMoreThanOneValuePerChannel) {
+  for (const char* scheme : {"fp32-bn", "int8-wageubn", "int8-dfp"}) {
+    SCOPED_TRACE(scheme);
+    try {
+      parse_workload(one_by_one_bn(scheme, 1, 1), "bn.json");
+      ADD_FAILURE() << "batch 1 of 1x1 maps was accepted";
+    } catch (const input::InputError& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "bn.json: at /training/batch_size: expected a batch of at least 2: batchnorm layer 'c.bn' "
+                "(/network/layers/0) normalizes each channel over batch x 1 x 1 values in training and needs more "
+                "than one, found 1");
+    }
+    EXPECT_NO_THROW(parse_workload(one_by_one_bn(scheme, 2, 1), "bn.json"));
+    EXPECT_NO_THROW(parse_workload(one_by_one_bn(scheme, 1, 2), "bn.json"));
   }
 }
 

@@ -2,6 +2,7 @@
 // rounded divisions, an integer square root, one reciprocal per channel, and
 // multiplies; every rounding is a documented integer rule.
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -45,7 +46,7 @@ struct Geometry {
 
 QuantizerSpec nearest_shift(int bits) { return {QuantizerKind::shift, bits, Rounding::nearest}; }
 
-std::int64_t align(std::int64_t v, int from_exp, int to_exp) { return left_shift_saturating(v, from_exp - to_exp); }
+constexpr int kIsqrtWidth = 32;  // isqrt of an int64 is below 2^32
 
 std::uint64_t magnitude(std::int64_t v) { return v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v); }
 
@@ -60,7 +61,7 @@ QTensor channel_means(const QTensor& x, const Geometry& g, const IntBatchNormSpe
   return quantize(mu, nearest_shift(spec.mean_bits), {}, stats);
 }
 
-// d = x - mu_q aligned to e_d = min(e_x, e_mu), with what later steps need of it:
+// d = x - mu_q aligned (e_d, docs/NUMERICS.md §1.1), with what later steps need of it:
 // the biased variance per channel (at exponent 2 * e_d) and max |d| per channel.
 struct Centered {
   WideTensor d, variance;
@@ -68,11 +69,11 @@ struct Centered {
 };
 
 Centered centered(const QTensor& x, const QTensor& mean, const Geometry& g) {
-  const int e_d = std::min(x.exp, mean.exp);
+  const int e_d = alignment_grid({{x.exp, width_of(x)}, {mean.exp, width_of(mean)}});
   Centered out{WideTensor(x.shape, e_d), WideTensor(Shape{g.C}, 2 * e_d), std::vector<std::uint64_t>(mean.size())};
-  const SaturatingLeftShift x_to_grid(x.exp - e_d);
+  const GridShift x_to_grid(x.exp - e_d);
   g.for_each_channel([&](std::size_t c) {
-    const std::int64_t mu = align(mean.q[c], mean.exp, e_d);
+    const std::int64_t mu = shift_to_grid(mean.q[c], mean.exp - e_d);
     __int128 squares = 0;
     std::uint64_t max_abs = 0;
     g.for_channel_elements(c, [&](std::size_t i) {
@@ -91,10 +92,10 @@ Centered centered(const QTensor& x, const QTensor& mean, const Geometry& g) {
 QTensor channel_std(const WideTensor& var, const IntBatchNormSpec& spec, QuantStats* stats) {
   if (var.exp % 2 != 0) throw std::logic_error("int-bn: variance exponent must be even");
   const int e_root = var.exp / 2;
-  const int e = std::min(e_root, spec.eps_exp);
+  const int e = alignment_grid({{e_root, kIsqrtWidth}, {spec.eps_exp, 1}});
   WideTensor sigma(var.shape, e);
   for (std::size_t c = 0; c < var.size(); ++c)
-    sigma.v[c] = align(isqrt(var.v[c]), e_root, e) + align(1, spec.eps_exp, e);
+    sigma.v[c] = shift_to_grid(isqrt(var.v[c]), e_root - e) + shift_to_grid(1, spec.eps_exp - e);
   QTensor q = quantize(sigma, nearest_shift(spec.std_bits), {}, stats);
   for (auto& s : q.q) s = std::max(s, 1);  // a channel far below the largest may round to 0: divide by one step instead
   return q;
@@ -130,11 +131,11 @@ QTensor normalise(const Centered& centered, const QTensor& sigma, const Geometry
 // gamma * x-hat + beta, aligned (the caller applies the A quantizer).
 WideTensor affine(const QTensor& xhat, const QTensor& gamma, const QTensor& beta, const Geometry& g) {
   const int e_prod = xhat.exp + gamma.exp;
-  const int e = std::min(e_prod, beta.exp);
-  const SaturatingLeftShift product_to_grid(e_prod - e);
+  const int e = alignment_grid({{e_prod, width_of(xhat) + width_of(gamma)}, {beta.exp, width_of(beta)}});
+  const GridShift product_to_grid(e_prod - e);
   WideTensor y(xhat.shape, e);
   g.for_each_channel([&](std::size_t c) {
-    const std::int64_t scale = gamma.q[c], shift = align(beta.q[c], beta.exp, e);
+    const std::int64_t scale = gamma.q[c], shift = shift_to_grid(beta.q[c], beta.exp - e);
     g.for_channel_elements(c, [&](std::size_t i) { y.v[i] = product_to_grid(xhat.q[i] * scale) + shift; });
   });
   return y;
@@ -148,10 +149,24 @@ void check_channels(const QTensor& x, const QTensor& gamma, const QTensor& beta)
     throw std::invalid_argument("int-bn: at most 2^32 - 1 elements per channel");
 }
 
-// Moves a running statistic (int64 at run_exp) toward a batch value by 2^-momentum_log2.
-void update_running(std::int64_t& running, std::int64_t batch_value, int batch_exp, int run_exp, int momentum_log2, bool first) {
-  const std::int64_t target = round_shift(batch_value, run_exp - batch_exp, Rounding::nearest);
-  running = first ? target : running + round_shift(target - running, momentum_log2, Rounding::nearest);
+// Moves a running statistic (int64 at run_exp) toward a batch value by
+// 2^-momentum_log2 (docs/NUMERICS.md §8). The batch value is first rounded onto
+// the running grid; beyond int64 there it saturates, and that is counted. The
+// step is formed in 128 bits: it lies between the two int64 values, so the
+// result never overflows.
+void update_running(std::int64_t& running, std::int64_t batch_value, int batch_exp, int run_exp, int momentum_log2,
+                    bool first, std::uint64_t* saturated) {
+  const int up = batch_exp - run_exp;  // a left shift onto a finer running grid
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max(), kMin = std::numeric_limits<std::int64_t>::min();
+  if (batch_value != 0 && up > 0 && (up >= 64 || batch_value > (kMax >> up) || batch_value < (kMin >> up))) ++*saturated;
+  const std::int64_t target = round_shift(batch_value, -up, Rounding::nearest);
+  if (first) {
+    running = target;
+    return;
+  }
+  const __int128 diff = static_cast<__int128>(target) - running;
+  const __int128 step = momentum_log2 == 0 ? diff : (diff + (static_cast<__int128>(1) << (momentum_log2 - 1))) >> momentum_log2;
+  running = static_cast<std::int64_t>(running + step);
 }
 
 }  // namespace
@@ -171,13 +186,15 @@ WideTensor int_batchnorm_forward_train(const QTensor& x, const QTensor& gamma, c
   s.centered = std::move(centering.d);
 
   const bool first = !running.initialised;
+  std::uint64_t clipped = 0;  // running statistics saturated at int64 on their grids
   running.mean.resize(static_cast<std::size_t>(g.C), 0);
   running.var.resize(static_cast<std::size_t>(g.C), 0);
   for (std::size_t c = 0; c < static_cast<std::size_t>(g.C); ++c) {
-    update_running(running.mean[c], s.mean.q[c], s.mean.exp, kRunningMeanExp, spec.running_momentum_log2, first);
-    update_running(running.var[c], var.v[c], var.exp, kRunningVarExp, spec.running_momentum_log2, first);
+    update_running(running.mean[c], s.mean.q[c], s.mean.exp, kRunningMeanExp, spec.running_momentum_log2, first, &clipped);
+    update_running(running.var[c], var.v[c], var.exp, kRunningVarExp, spec.running_momentum_log2, first, &clipped);
   }
   running.initialised = true;
+  if (stats) stats->saturated += clipped;
   return affine(s.xhat, gamma, beta, g);
 }
 

@@ -6,54 +6,51 @@
 // thread count).
 #include <algorithm>
 #include <cstdint>
-#include <limits>
-#include <stdexcept>
 #include <vector>
 
 #include "../parallel.hpp"
+#include "../alignment.hpp"
 #include "../quantizer.hpp"
 
 namespace qtsim::ref {
 
-// Element i of to_wide(t, exp): q[i] shifted left onto the grid 2^exp (a flagged
-// element from its fine exponent), saturating to int64 as left_shift_saturating.
+// Element i of t on the grid 2^exp: q[i] (a flagged element from its fine
+// exponent) shifted left onto a finer grid, or floored onto a coarser one, as
+// alignment does (docs/NUMERICS.md §1.1; the caller chose `exp` so that no
+// left shift leaves the int64 range).
 class Widened {
  public:
   Widened(const QTensor& t, int exp)
       : q_(t.q.data()), flag_(t.flagged() ? t.flag.data() : nullptr), shift_(t.exp - exp),
-        fine_shift_(t.exp - t.flag_shift - exp) {
-    if (std::min(shift_, fine_shift_) < 0) throw std::logic_error("Widened: target exponent coarser than an element");
-  }
+        fine_shift_(t.exp - t.flag_shift - exp) {}
   explicit Widened(const QTensor& t) : Widened(t, finest_exp(t)) {}
 
   std::int64_t operator[](std::size_t i) const {
     const int s = flag_ != nullptr && flag_[i] != 0 ? fine_shift_ : shift_;
-    // |q| <= 2^31, so a shift of at most 31 stays below 2^62: no saturation possible.
-    return small_shifts() ? std::int64_t{q_[i]} << s : left_shift_saturating(q_[i], s);
+    // |q| <= 2^31, so a left shift of at most 31 stays below 2^62.
+    return small_left_shifts() ? std::int64_t{q_[i]} << s : shift_to_grid(q_[i], s);
   }
 
  private:
-  bool small_shifts() const { return std::max(shift_, fine_shift_) <= 31; }
+  bool small_left_shifts() const { return std::min(shift_, fine_shift_) >= 0 && std::max(shift_, fine_shift_) <= 31; }
 
   const std::int32_t* q_;
   const std::uint8_t* flag_;
   int shift_, fine_shift_;
 };
 
-// left_shift_saturating(v, s) for one shift s applied to many values, without
-// branches (so loops using it vectorize).
-class SaturatingLeftShift {
+// shift_to_grid(v, shift) for one shift applied to many values, without
+// branches (so loops using it vectorize): a left shift onto a finer grid or an
+// arithmetic (floor) shift onto a coarser one.
+class GridShift {
  public:
-  explicit SaturatingLeftShift(int s)
-      : s_(std::clamp(s, 0, 63)), limit_(s_ >= 63 ? 0 : std::numeric_limits<std::int64_t>::max() >> s_) {}
+  explicit GridShift(int shift) : left_(std::clamp(shift, 0, 62)), right_(std::clamp(-shift, 0, 63)) {}
   std::int64_t operator()(std::int64_t v) const {
-    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-    return v > limit_ ? kMax : v < -limit_ ? -kMax - 1 : static_cast<std::int64_t>(static_cast<std::uint64_t>(v) << s_);
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(v >> right_) << left_);
   }
 
  private:
-  int s_;
-  std::int64_t limit_;
+  int left_, right_;
 };
 
 constexpr std::int64_t kElementGrain = 16384;  // the smallest chunk of elements worth a thread

@@ -24,9 +24,8 @@ WideTensor avgpool_backward(const QTensor& dy, const Shape& x_shape, std::int64_
 WideTensor global_avgpool_forward(const QTensor& x);
 WideTensor global_avgpool_backward(const QTensor& dy, const Shape& x_shape);
 
-// a + b aligned to the finer exponent.
+// a + b aligned (docs/NUMERICS.md §1.1).
 WideTensor add_aligned(const QTensor& a, const QTensor& b);
-WideTensor add_aligned(const WideTensor& a, const WideTensor& b);
 
 // Fixup scalars and per-channel biases.
 WideTensor bias_forward(const QTensor& x, const QTensor& b);        // b: one element
@@ -34,7 +33,8 @@ WideTensor sum_all(const QTensor& dy);                              // one eleme
 WideTensor scale_forward(const QTensor& x, const QTensor& m);       // m: one element
 WideTensor scale_backward_data(const QTensor& dy, const QTensor& m);
 WideTensor scale_backward_param(const QTensor& dy, const QTensor& x);  // sum dy * x, one element
-WideTensor channel_bias_forward(const WideTensor& acc, const QTensor& b);  // acc[n,k,...] + b[k], aligned
+// acc[n,k,...] + b[k], aligned; acc_width: the accumulator's width (|acc| < 2^acc_width).
+WideTensor channel_bias_forward(const WideTensor& acc, int acc_width, const QTensor& b);
 WideTensor channel_sum(const QTensor& dy);                                  // per channel k: sum over n, h, w
 
 }  // namespace qtsim::ref

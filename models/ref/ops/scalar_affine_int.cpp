@@ -1,6 +1,6 @@
 // Integer residual add, Fixup scalar bias/multiplier and per-channel biases
-// (docs/NUMERICS.md §6). Sums are aligned exactly to the finer exponent; the
-// caller's quantizer makes the only rounding.
+// (docs/NUMERICS.md §6). Sums are aligned (§1.1: exact on the finer grid, or
+// on the finest grid int64 can hold); the caller's quantizer makes the only rounding.
 #include <algorithm>
 #include <stdexcept>
 
@@ -12,8 +12,6 @@ namespace qtsim::ref {
 
 namespace {
 
-std::int64_t widened(const WideTensor& t, std::size_t i, int exp) { return left_shift_saturating(t.v[i], t.exp - exp); }
-
 std::int64_t scalar_of(const QTensor& t) {
   if (t.size() != 1) throw std::invalid_argument("scalar parameter must hold one element");
   return t.q[0];
@@ -21,17 +19,9 @@ std::int64_t scalar_of(const QTensor& t) {
 
 }  // namespace
 
-WideTensor add_aligned(const WideTensor& a, const WideTensor& b) {
-  if (!(a.shape == b.shape)) throw std::invalid_argument("add_aligned: shapes differ");
-  const int e = std::min(a.exp, b.exp);
-  WideTensor y(a.shape, e);
-  for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t i) { y.v[i] = widened(a, i, e) + widened(b, i, e); });
-  return y;
-}
-
 WideTensor add_aligned(const QTensor& a, const QTensor& b) {
   if (!(a.shape == b.shape)) throw std::invalid_argument("add_aligned: shapes differ");
-  const int e = std::min(finest_exp(a), finest_exp(b));
+  const int e = alignment_grid({{finest_exp(a), width_of(a)}, {finest_exp(b), width_of(b)}});
   const Widened wa(a, e), wb(b, e);
   WideTensor y(a.shape, e);
   for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t i) { y.v[i] = wa[i] + wb[i]; });
@@ -40,9 +30,9 @@ WideTensor add_aligned(const QTensor& a, const QTensor& b) {
 
 WideTensor bias_forward(const QTensor& x, const QTensor& b) {
   const std::int64_t bq = scalar_of(b);
-  const int e = std::min(finest_exp(x), b.exp);
+  const int e = alignment_grid({{finest_exp(x), width_of(x)}, {b.exp, width_of(b)}});
   const Widened xw(x, e);
-  const std::int64_t bw = left_shift_saturating(bq, b.exp - e);
+  const std::int64_t bw = shift_to_grid(bq, b.exp - e);
   WideTensor y(x.shape, e);
   for_each_element(static_cast<std::int64_t>(y.size()), [&](std::int64_t i) { y.v[i] = xw[i] + bw; });
   return y;
@@ -72,17 +62,17 @@ WideTensor scale_backward_param(const QTensor& dy, const QTensor& x) {
   return s;
 }
 
-WideTensor channel_bias_forward(const WideTensor& acc, const QTensor& b) {
+WideTensor channel_bias_forward(const WideTensor& acc, int acc_width, const QTensor& b) {
   const std::int64_t C = acc.shape.c();
   if (static_cast<std::int64_t>(b.size()) != C) throw std::invalid_argument("channel bias size differs from channels");
   const std::int64_t plane = acc.shape.h() * acc.shape.w();
-  const int e = std::min(acc.exp, b.exp);
+  const int e = alignment_grid({{acc.exp, acc_width}, {b.exp, width_of(b)}});
   WideTensor y(acc.shape, e);
-  const SaturatingLeftShift acc_to_grid(acc.exp - e);
+  const GridShift acc_to_grid(acc.exp - e);
   // One (image, channel) plane at a time: the bias is constant over it.
   parallel_for(0, acc.shape.n() * C, [&](std::int64_t p0, std::int64_t p1) {
     for (std::int64_t p = p0; p < p1; ++p) {
-      const std::int64_t bias = left_shift_saturating(b.q[static_cast<std::size_t>(p % C)], b.exp - e);
+      const std::int64_t bias = shift_to_grid(b.q[static_cast<std::size_t>(p % C)], b.exp - e);
       for (std::int64_t i = p * plane; i < (p + 1) * plane; ++i) y.v[i] = acc_to_grid(acc.v[i]) + bias;
     }
   }, std::max<std::int64_t>(1, kElementGrain / std::max<std::int64_t>(plane, 1)));

@@ -5,6 +5,7 @@
 
 #include "models/hw/host/tensor_io.hpp"
 #include "models/hw/kernels/norm/norm_datapath.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -44,11 +45,12 @@ void IntBnAffineKernel::start(KernelEnv& env) {
   stats_ = {};
   if (!env.exact()) return;
   ScalarRegs& r = *env.regs;
-  const int e_prod = static_cast<int>(r[xhat_reg_] + r[gamma_reg_]), e_beta = static_cast<int>(r[beta_reg_]);
-  const int e_y = std::min(e_prod, e_beta);
-  prod_shift_ = e_prod - e_y;
-  beta_shift_ = e_beta - e_y;
-  plan_ = plan_requant(target_.spec, static_cast<std::uint64_t>(r[target_.max_reg]), e_y);
+  const norm::AffineGrid grid =
+      norm::affine_grid(static_cast<int>(r[xhat_reg_]), operands()[kXhat].tensor.bits, operands()[kGamma].tensor,
+                        static_cast<int>(r[gamma_reg_]), operands()[kBeta].tensor, static_cast<int>(r[beta_reg_]));
+  prod_shift_ = grid.prod_shift;
+  beta_shift_ = grid.beta_shift;
+  plan_ = plan_requant(target_.spec, static_cast<std::uint64_t>(r[target_.max_reg]), grid.exp);
   r[target_.out.exp_reg] = plan_.out_exp;
 }
 
@@ -79,9 +81,8 @@ void IntBnAffineKernel::compute(const Chunk& chunk, KernelEnv&) {
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
     const std::int64_t c = norm::channel_of(b, i) - b.c0;
     const std::int64_t y =
-        ref::left_shift_saturating(load_element(chunk.data[kXhat], xt, i) * load_element(chunk.data[kGamma], gt, c),
-                                   prod_shift_) +
-        ref::left_shift_saturating(load_element(chunk.data[kBeta], bt, c), beta_shift_);
+        barrel_shift(load_element(chunk.data[kXhat], xt, i) * load_element(chunk.data[kGamma], gt, c), prod_shift_) +
+        barrel_shift(load_element(chunk.data[kBeta], bt, c), beta_shift_);
     const std::uint32_t word =
         stochastic ? target_.random.word(static_cast<std::uint64_t>(chunk.flat_index(shape(), i))) : 0U;
     bool flag = false;

@@ -110,7 +110,7 @@ void IntBnBackwardDataKernel::compute(const Chunk& chunk, KernelEnv&) {
   const std::uint8_t* dy_flags = chunk.flags[kDy];
   auto product = [&](std::int64_t i, std::int64_t c) {
     std::int64_t d = load_element(chunk.data[kDy], dt, i);
-    if (flagged_ && !dy_flags[i]) d = ref::left_shift_saturating(d, flag_shift_);
+    if (flagged_ && !dy_flags[i]) d *= std::int64_t{1} << flag_shift_;  // an unflagged error onto the fine grid: < 2^(2k-2), exact
     const __int128 g = static_cast<__int128>(d) * load_element(chunk.data[kGamma], gt, c);
     const __int128 m1 = load_element(chunk.data[kM1], DType::i64, c), m2 = load_element(chunk.data[kM2], DType::i64, c);
     const __int128 t = (g << g_shift_) - (m1 << m1_shift_) - ((load_element(chunk.data[kXhat], xt, i) * m2) << m2_shift_);

@@ -6,7 +6,7 @@
 
 #include "models/hw/host/tensor_io.hpp"
 #include "models/hw/kernels/norm/norm_datapath.hpp"
-#include "models/ref/wide_math.hpp"
+#include "models/hw/kernels/norm/digit_recurrence.hpp"
 
 namespace qtsim::hw {
 
@@ -102,7 +102,7 @@ void IntBnBackwardReduceKernel::compute(const Chunk& chunk, KernelEnv& env) {
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
     const auto c = static_cast<std::size_t>(norm::channel_of(b, i));
     std::int64_t d = load_element(chunk.data[kDy], dt, i);
-    if (flagged_ && !flags[i]) d = ref::left_shift_saturating(d, flag_shift_);
+    if (flagged_ && !flags[i]) d *= std::int64_t{1} << flag_shift_;  // an unflagged error onto the fine grid: < 2^(2k-2), exact
     sd_[c] += d;
     sdx_[c] += static_cast<__int128>(d) * load_element(chunk.data[kXhat], xt, i);
   }
@@ -111,8 +111,8 @@ void IntBnBackwardReduceKernel::compute(const Chunk& chunk, KernelEnv& env) {
     for (std::int64_t c = b.c0; c < b.c0 + b.nc; ++c) {
       const auto uc = static_cast<std::size_t>(c);
       const std::int64_t gamma = load_element(chunk.data[kGamma], gt, c - b.c0);
-      m1_[uc] = ref::rdiv(gamma * sd_[uc] * (std::int64_t{1} << kStatFracBits), M);
-      m2_[uc] = ref::rdiv(gamma * sdx_[uc] * (std::int64_t{1} << kStatFracBits), M);
+      m1_[uc] = norm::divide_rounded(gamma * sd_[uc] * (std::int64_t{1} << kStatFracBits), M);
+      m2_[uc] = norm::divide_rounded(gamma * sdx_[uc] * (std::int64_t{1} << kStatFracBits), M);
     }
   }
   if (!chunk.last) return;

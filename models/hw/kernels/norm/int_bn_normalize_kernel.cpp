@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/align_grid.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -57,7 +59,8 @@ void IntBnNormalizeKernel::start(KernelEnv& env) {
   if (!env.exact()) return;
   ScalarRegs& r = *env.regs;
   const int e_x = static_cast<int>(r[x_reg_]), e_mu = static_cast<int>(r[stats_.mean.exp_reg]);
-  const int e_d = std::min(e_x, e_mu);
+  // d = x - mu_q on their common grid (as the statistics pass chose it).
+  const int e_d = common_grid({{e_x, stored_width(operands()[kX].tensor)}, {e_mu, stored_width(stats_.mean)}});
   a_ = e_x - e_d;
   b_ = e_mu - e_d;
   if (pass_ == QuantizePass::max) return;
@@ -66,9 +69,11 @@ void IntBnNormalizeKernel::start(KernelEnv& env) {
   plan_ = plan_requant({ref::QuantizerKind::shift, spec_.norm_bits, ref::Rounding::nearest},
                        static_cast<std::uint64_t>(r[target_.max_reg]), e_p);
   r[target_.xhat.exp_reg] = plan_.out_exp;
-  e_prod_ = plan_.out_exp + static_cast<int>(r[gamma_reg_]);
-  e_beta_ = static_cast<int>(r[beta_reg_]);
-  e_y_ = std::min(e_prod_, e_beta_);
+  const norm::AffineGrid grid = norm::affine_grid(plan_.out_exp, target_.xhat.bits, operands()[kGamma].tensor,
+                                                  static_cast<int>(r[gamma_reg_]), operands()[kBeta].tensor,
+                                                  static_cast<int>(r[beta_reg_]));
+  prod_shift_ = grid.prod_shift;
+  beta_shift_ = grid.beta_shift;
 }
 
 void IntBnNormalizeKernel::finish(KernelEnv& env) {
@@ -102,8 +107,8 @@ void IntBnNormalizeKernel::compute(const Chunk& chunk, KernelEnv&) {
   const Box& b = chunk.box;
   const DType xt = operands()[kX].tensor.data.type, mt = operands()[kMean].tensor.data.type;
   auto product = [&](std::int64_t i, std::int64_t c) {
-    const std::int64_t d = ref::left_shift_saturating(load_element(chunk.data[kX], xt, i), a_) -
-                           ref::left_shift_saturating(load_element(chunk.data[kMean], mt, c), b_);
+    const std::int64_t d = barrel_shift(load_element(chunk.data[kX], xt, i), a_) -
+                           barrel_shift(load_element(chunk.data[kMean], mt, c), b_);
     return static_cast<__int128>(d) * load_element(chunk.data[kInv], DType::i64, c);
   };
   if (pass_ == QuantizePass::max) {
@@ -119,8 +124,8 @@ void IntBnNormalizeKernel::compute(const Chunk& chunk, KernelEnv&) {
     const std::int64_t q = requant_element(static_cast<std::int64_t>(product(i, c) >> z_), plan_, 0U, &flag,
                                            &stats_q_.saturated);
     store_element(chunk.data[kXhat], qt, i, q);
-    const std::int64_t y = ref::left_shift_saturating(q * load_element(chunk.data[kGamma], gt, c), e_prod_ - e_y_) +
-                           ref::left_shift_saturating(load_element(chunk.data[kBeta], bt, c), e_beta_ - e_y_);
+    const std::int64_t y = barrel_shift(q * load_element(chunk.data[kGamma], gt, c), prod_shift_) +
+                           barrel_shift(load_element(chunk.data[kBeta], bt, c), beta_shift_);
     y_max_ = std::max(y_max_, static_cast<std::uint64_t>(norm::abs128(y)));
   }
 }

@@ -48,7 +48,7 @@ class IntBnNormalizeKernel : public StreamKernel {
   ref::IntBatchNormSpec spec_;
   int x_reg_, gamma_reg_, beta_reg_;
   // Exponent arithmetic of the controller (exact mode).
-  int a_ = 0, b_ = 0, z_ = 0, e_prod_ = 0, e_y_ = 0, e_beta_ = 0;
+  int a_ = 0, b_ = 0, z_ = 0, prod_shift_ = 0, beta_shift_ = 0;
   RequantPlan plan_;
   norm::WideRange range_;
   std::uint64_t y_max_ = 0;

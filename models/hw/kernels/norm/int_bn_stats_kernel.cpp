@@ -6,7 +6,10 @@
 #include "models/hw/host/tensor_io.hpp"
 #include "models/hw/kernels/norm/norm_datapath.hpp"
 #include "models/ref/ops/batchnorm.hpp"
-#include "models/ref/wide_math.hpp"
+#include "models/hw/kernels/norm/digit_recurrence.hpp"
+#include "models/hw/kernels/vector/align_grid.hpp"
+#include "models/hw/kernels/vector/leading_one.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -32,11 +35,20 @@ std::vector<StreamOperand> operand_list(const HwTensor& x, const IntBnStatistics
 
 ref::QuantizerSpec nearest_shift(int bits) { return {ref::QuantizerKind::shift, bits, ref::Rounding::nearest}; }
 
-// Moves a running statistic toward the batch's value by 2^-momentum_log2 (docs/NUMERICS.md §8).
+// Moves a running statistic toward the batch's value by 2^-momentum_log2
+// (docs/NUMERICS.md §8): the batch value rounded onto the running grid (a
+// value beyond int64 there saturates, counted into *saturated), the difference
+// in a 65-bit adder, its rounded fraction added back.
 std::int64_t running_update(std::int64_t running, std::int64_t batch, int batch_exp, int run_exp, int momentum_log2,
-                            bool first) {
+                            bool first, std::uint64_t* saturated) {
+  const int left = batch_exp - run_exp;
+  if (batch != 0 && left > 0 && leading_one(static_cast<std::uint64_t>(batch < 0 ? -(batch + 1) : batch)) + left > 63)
+    ++*saturated;
   const std::int64_t target = ref::round_shift(batch, run_exp - batch_exp, ref::Rounding::nearest);
-  return first ? target : running + ref::round_shift(target - running, momentum_log2, ref::Rounding::nearest);
+  if (first) return target;
+  const __int128 diff = static_cast<__int128>(target) - static_cast<__int128>(running);
+  const __int128 half = momentum_log2 > 0 ? static_cast<__int128>(1) << (momentum_log2 - 1) : 0;
+  return static_cast<std::int64_t>(static_cast<__int128>(running) + ((diff + half) >> momentum_log2));
 }
 
 // Lane operations per channel of the vector work after the last chunk (see the header).
@@ -106,7 +118,7 @@ void IntBnStatsKernel::compute(const Chunk& chunk, KernelEnv& env) {
     const std::int64_t M = shape().n * shape().h * shape().w;
     for (std::int64_t c = b.c0; c < b.c0 + b.nc; ++c) {
       const auto uc = static_cast<std::size_t>(c);
-      mu_[uc] = static_cast<std::int64_t>(ref::rdiv(s1_[uc] * (std::int64_t{1} << kStatFracBits), M));
+      mu_[uc] = static_cast<std::int64_t>(norm::divide_rounded(s1_[uc] * (std::int64_t{1} << kStatFracBits), M));
     }
   }
   if (chunk.last) finalize(chunk, env);
@@ -122,50 +134,55 @@ void IntBnStatsKernel::finalize(const Chunk& chunk, KernelEnv& env) {
   const int e_mu = mean.plan.out_exp;
   norm::record_quantization(env, label().path, mean.stats, mean.plan);
 
-  // 2. var = rdiv(sum d^2, M) at 2*e_d, sum d^2 from the moments (exact; |x*2^a|
-  //    and |mu_q*2^b| stay far inside int64 as e_mu >= e_x - 16, so the
-  //    reference's aligned d never saturates).
-  const int e_d = std::min(e_x_, e_mu), a = e_x_ - e_d, bshift = e_mu - e_d;
+  // 2. var = rdiv(sum d^2, M) at 2*e_d, sum d^2 from the moments. The common
+  //    grid of x and mu_q (align_grid.hpp) is their finer exponent: e_mu >= e_x - 16
+  //    keeps both far inside int64, so a and b are left shifts.
+  const HwTensor& x = operands()[kX].tensor;
+  const int e_d = common_grid({{e_x_, stored_width(x)}, {e_mu, spec_.mean_bits - 1}});
+  const int a = e_x_ - e_d, bshift = e_mu - e_d;
+  if (a < 0 || bshift < 0) throw std::logic_error("int-bn statistics: the mean's grid is coarser than x and mu_q");
   std::vector<std::int64_t> var(C);
   for (std::size_t c = 0; c < C; ++c) {
-    const __int128 u = ref::left_shift_saturating(mean.q[c], bshift);
+    const __int128 u = barrel_shift(mean.q[c], bshift);
     const __int128 ssd = (s2_[c] << (2 * a)) - 2 * u * (s1_[c] << a) + static_cast<__int128>(M) * u * u;
-    var[c] = static_cast<std::int64_t>(ref::rdiv(ssd, M));
+    var[c] = static_cast<std::int64_t>(norm::divide_rounded(ssd, M));
   }
 
   // 3. sigma = isqrt(var) at e_d, + 2^eps_exp aligned; sigma_q = shift(std_bits), 0 -> 1.
-  const int e_sigma_wide = std::min(e_d, spec_.eps_exp);
+  constexpr int kRootWidth = 32;  // the square root of an int64 is below 2^32; epsilon (1) has width 1
+  const int e_sigma_wide = common_grid({{e_d, kRootWidth}, {spec_.eps_exp, 1}});
   std::vector<std::int64_t> sigma(C);
   for (std::size_t c = 0; c < C; ++c)
-    sigma[c] = ref::left_shift_saturating(ref::isqrt(var[c]), e_d - e_sigma_wide) +
-               ref::left_shift_saturating(1, spec_.eps_exp - e_sigma_wide);
+    sigma[c] = barrel_shift(norm::square_root(var[c]), e_d - e_sigma_wide) + barrel_shift(1, spec_.eps_exp - e_sigma_wide);
   norm::VectorQuantized sq = norm::quantize_vector(sigma, e_sigma_wide, nearest_shift(spec_.std_bits), {});
   norm::record_quantization(env, label().path, sq.stats, sq.plan);
   for (auto& s : sq.q) s = std::max<std::int64_t>(s, 1);
 
   // 4. One reciprocal per channel with the common scale R.
   const std::int64_t max_sigma = *std::max_element(sq.q.begin(), sq.q.end());
-  const int R = ref::bit_length(static_cast<unsigned __int128>(max_sigma)) + kReciprocalBits;
+  const int R = leading_one(static_cast<std::uint64_t>(max_sigma)) + kReciprocalBits;
   const DType mean_t = stats_.mean.data.type, std_t = stats_.stddev.data.type;
   const bool first = regs[initialised_reg_] == 0;
+  std::uint64_t clipped = 0;  // running statistics saturated at int64 on their grids
   for (std::size_t c = 0; c < C; ++c) {
     const auto i = static_cast<std::int64_t>(c);
     store_element(chunk.data[kMean], mean_t, i, mean.q[c]);
     store_element(chunk.data[kStd], std_t, i, sq.q[c]);
     store_element(chunk.data[kInv], DType::i64, i,
-                  static_cast<std::int64_t>(ref::rdiv(static_cast<__int128>(1) << R, sq.q[c])));
+                  static_cast<std::int64_t>(norm::divide_rounded(static_cast<__int128>(1) << R, sq.q[c])));
     // Running statistics toward mu_q and var.
     store_element(chunk.data[kMeanOut], DType::i64, i,
                   running_update(load_element(chunk.data[kMeanIn], DType::i64, i), mean.q[c], e_mu,
-                                 ref::kIntBnRunningMeanExp, spec_.running_momentum_log2, first));
+                                 ref::kIntBnRunningMeanExp, spec_.running_momentum_log2, first, &clipped));
     store_element(chunk.data[kVarOut], DType::i64, i,
                   running_update(load_element(chunk.data[kVarIn], DType::i64, i), var[c], 2 * e_d,
-                                 ref::kIntBnRunningVarExp, spec_.running_momentum_log2, first));
+                                 ref::kIntBnRunningVarExp, spec_.running_momentum_log2, first, &clipped));
   }
   regs[stats_.mean.exp_reg] = e_mu;
   regs[stats_.stddev.exp_reg] = sq.plan.out_exp;
   regs[stats_.inv_r_reg] = R;
   regs[initialised_reg_] = 1;
+  env.events->paths[label().path].saturated += clipped;
 }
 
 }  // namespace qtsim::hw

@@ -4,7 +4,8 @@
 #include <stdexcept>
 
 #include "models/hw/core/kernel.hpp"
-#include "models/ref/wide_math.hpp"
+#include "models/hw/kernels/vector/align_grid.hpp"
+#include "models/hw/kernels/vector/leading_one.hpp"
 
 namespace qtsim::hw::norm {
 
@@ -22,13 +23,19 @@ void require_tensor(const HwTensor& t, const Dims4& d, DType type, const char* k
 }
 
 int WideRange::narrow_shift() const {
-  const int bits = ref::bit_length(std::max(abs128(max), abs128(min)));
+  const int bits = leading_one(std::max(abs128(max), abs128(min)));
   return bits > 62 ? bits - 62 : 0;
 }
 
 std::uint64_t WideRange::narrowed_max_abs() const {
   const int z = narrow_shift();
   return static_cast<std::uint64_t>(std::max(abs128(max >> z), abs128(min >> z)));
+}
+
+AffineGrid affine_grid(int e_xhat, int xhat_bits, const HwTensor& gamma, int e_gamma, const HwTensor& beta, int e_beta) {
+  const int e_prod = e_xhat + e_gamma;
+  const int e_y = common_grid({{e_prod, xhat_bits - 1 + stored_width(gamma)}, {e_beta, stored_width(beta)}});
+  return {e_y, e_prod - e_y, e_beta - e_y};
 }
 
 VectorQuantized quantize_vector(const std::vector<std::int64_t>& v, int in_exp, const ref::QuantizerSpec& spec,

@@ -28,7 +28,6 @@
 #include "models/hw/core/hw_config.hpp"
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/kernels/vector/quantizer_unit.hpp"
-#include "models/ref/quantizer.hpp"
 #include "models/ref/random_bits.hpp"
 
 namespace qtsim::hw {
@@ -116,6 +115,15 @@ struct WideRange {
   int narrow_shift() const;              // z = max(0, bitlen(max|v|) - 62)
   std::uint64_t narrowed_max_abs() const;  // max|v >> z|
 };
+
+// The grid of y = gamma * x-hat + beta (docs/NUMERICS.md §8 step 6): the common
+// grid of the product (x-hat's and gamma's widths added) and beta (align_grid.hpp).
+struct AffineGrid {
+  int exp = 0;         // e_y
+  int prod_shift = 0;  // gamma * x-hat onto e_y
+  int beta_shift = 0;  // beta onto e_y
+};
+AffineGrid affine_grid(int e_xhat, int xhat_bits, const HwTensor& gamma, int e_gamma, const HwTensor& beta, int e_beta);
 
 // A whole per-channel vector quantized by the lanes after the controller chose
 // the shift from its max (what the reference's quantize does for small tensors).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/hw/kernels/vector/align_grid.hpp"
 #include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
@@ -26,13 +27,12 @@ AlignedSumKernel::AlignedSumKernel(KernelLabel label, const std::vector<HwTensor
       count_(static_cast<int>(summands.size())) {}
 
 int AlignedSumKernel::wide_exp(KernelEnv& env) const {
-  int e = 0;
+  std::vector<AlignSource> sources;
   for (int k = 0; k < count_; ++k) {
     const HwTensor& t = operands()[static_cast<std::size_t>(k)].tensor;
-    const int f = WidenLane::finest(t, static_cast<int>((*env.regs)[t.exp_reg]));
-    e = k == 0 ? f : std::min(e, f);
+    sources.push_back({WidenLane::finest(t, static_cast<int>((*env.regs)[t.exp_reg])), stored_width(t)});
   }
-  return e;
+  return common_grid(sources);
 }
 
 void AlignedSumKernel::wide_values(const Chunk& chunk, KernelEnv& env, std::int64_t* out) const {
@@ -42,9 +42,8 @@ void AlignedSumKernel::wide_values(const Chunk& chunk, KernelEnv& env, std::int6
     const auto o = static_cast<std::size_t>(k);
     const HwTensor& t = operands()[o].tensor;
     const WidenLane widen(t, static_cast<int>((*env.regs)[t.exp_reg]), e);
-    for (std::int64_t i = 0; i < chunk.elements; ++i)  // int64 adder (wraps like the hardware's, never in practice)
-      out[i] = static_cast<std::int64_t>(static_cast<std::uint64_t>(out[i]) +
-                                         static_cast<std::uint64_t>(widen(chunk.data[o], chunk.flags[o], i)));
+    for (std::int64_t i = 0; i < chunk.elements; ++i)  // the grid leaves the adder tree room: no overflow
+      out[i] += widen(chunk.data[o], chunk.flags[o], i);
   }
 }
 

@@ -1,22 +1,17 @@
 #pragma once
 // Aligned sum of N >= 1 integer tensors of one shape, quantized (docs/NUMERICS.md
-// §6 "align"): every element of every summand is widened exactly to the finest
-// exponent among the summands (a flag-quantized summand counts at its fine
-// exponent) and the N values are added in 64 bits; then the path's quantizer
-// (QuantizePassKernel: pass 1 max, pass 2 quantize).
+// §1.1 and §6 "align"): the controller picks the common grid from the
+// summands' exponent registers and widths (align_grid.hpp), every element of
+// every summand is shifted onto it (a flag-quantized summand from its fine
+// exponent) and the N values are added in one 64-bit adder tree; then the
+// path's quantizer (QuantizePassKernel: pass 1 max, pass 2 quantize).
 //
 // Uses: the residual add's forward (A path, two inputs) and the error at a
 // fan-out (E path, purpose "output error": all contributions of a node in one
-// kernel). The reference sums contributions pairwise left to right
-// (ref::add_aligned in Model::output_error), re-widening the running sum at
-// each step; widening composes exactly and integer addition is associative,
-// so aligning every summand once to the final exponent and adding gives the
-// same int64 values, as long as no widened value or partial sum leaves the
-// int64 range (for 8-bit summands: exponents less than about 54 bits apart;
-// beyond that the reference's own 64-bit add would overflow first).
+// kernel, as the rule sums them).
 //
-// Summands may be any integer dtype (int8 activations and errors, an int64 wide
-// tensor, ...). Cost per element: one alignment shift per summand and N-1 adds
+// Summands may be any integer dtype; a summand's width is its `bits` - 1 (plus
+// the flag shift). Cost per element: one alignment shift per summand and N-1 adds
 // (vector.int.add), plus the quantizer's own work.
 #include <vector>
 

@@ -59,7 +59,9 @@ std::int64_t float_to_grid(std::uint32_t bits, int grid) {
   const FloatFields f = fields(bits);
   if (f.mant == 0) return 0;
   const int s = grid - f.exp;
-  return s >= 0 ? ref::floor_shift(f.mant, s) : ref::left_shift_saturating(f.mant, -s);
+  // Exact: no finite element exceeds the largest, whose top bit lies 40 bits
+  // above the grid, so a shifted mantissa stays below 2^41.
+  return s >= 0 ? ref::floor_shift(f.mant, s) : f.mant * (std::int64_t{1} << -s);
 }
 
 std::uint64_t float_entry_wide_max(std::uint32_t max_abs_bits, std::uint64_t infinities) {

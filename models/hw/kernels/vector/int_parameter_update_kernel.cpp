@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/align_grid.hpp"
 #include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
@@ -33,11 +34,19 @@ void IntParameterUpdateKernel::start(KernelEnv& env) {
   stats_ = {};
   if (!env.exact()) return;
   ScalarRegs& r = *env.regs;
-  const int e_dir = WidenLane::finest(t_.direction, static_cast<int>(r[t_.direction.exp_reg]));
   const int e_m = static_cast<int>(r[t_.master.exp_reg]);
   lr_int_ = r[rates_.lr_reg];
-  grid_ = ref::update_step_grid(e_dir, e_m, rates_.lr_frac_bits, rates_.decay_frac_bits, rates_.decay_int != 0);
-  plan_ = plan_requant({ref::QuantizerKind::direct, t_.update.bits, rounding_, e_m}, 0, grid_.exp);
+  UpdateStepOperands o;
+  o.dir_exp = WidenLane::finest(t_.direction, static_cast<int>(r[t_.direction.exp_reg]));
+  o.dir_width = stored_width(t_.direction);
+  o.master_exp = e_m;
+  o.master_width = stored_width(t_.master);
+  o.lr_frac = rates_.lr_frac_bits;
+  o.wd_frac = rates_.decay_frac_bits;
+  o.lr_int = lr_int_;
+  o.decay_int = rates_.decay_int;
+  step_plan_ = plan_update_step(o);
+  to_master_ = e_m - step_plan_.exp;
   weight_drop_ = t_.weights_out ? t_.master.bits - t_.weights_out->bits : 0;
   r[t_.update.exp_reg] = e_m;
   r[t_.master_out.exp_reg] = e_m;
@@ -46,7 +55,7 @@ void IntParameterUpdateKernel::start(KernelEnv& env) {
 
 void IntParameterUpdateKernel::finish(KernelEnv& env) {
   if (!env.exact()) return;
-  stats_.shift = plan_.shift;
+  stats_.shift = to_master_;
   ref::QuantStats& path = env.events->paths[label().path];
   path.add(stats_);
   path.shift = stats_.shift;
@@ -74,18 +83,17 @@ void IntParameterUpdateKernel::compute(const Chunk& chunk, KernelEnv&) {
   stats_.elements += static_cast<std::uint64_t>(chunk.elements);
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
     const std::int64_t master = load_element(chunk.data[1], mt, i);
-    const std::int64_t step =
-        ref::update_step(lane(chunk.data[0], chunk.flags[0], i), master, lr_int_, rates_.decay_int, grid_);
+    const __int128 step = update_multiply_add(lane(chunk.data[0], chunk.flags[0], i), master, lr_int_, rates_.decay_int, step_plan_);
     const std::uint32_t word = stochastic ? random_.word(static_cast<std::uint64_t>(chunk.flat_index(shape(), i))) : 0U;
-    bool flag = false;
-    const std::int64_t delta = requant_element(step, plan_, word, &flag, &stats_.saturated);
-    const std::int64_t m = ref::saturate(master - delta, t_.master.bits, &stats_.saturated);
+    std::uint64_t sat = 0;
+    const std::int64_t delta = ref::saturate(ref::round_shift_wide(step, to_master_, rounding_, word), t_.update.bits, &sat);
+    const std::int64_t m = ref::saturate(master - delta, t_.master.bits, &sat);
     store_element(chunk.data[2], ut, i, delta);
     store_element(chunk.data[3], mot, i, m);
     if (t_.weights_out)
       store_element(chunk.data[4], t_.weights_out->data.type, i,
-                    ref::saturate(ref::round_shift(m, weight_drop_, ref::Rounding::nearest), t_.weights_out->bits,
-                                  &stats_.saturated));
+                    ref::saturate(ref::round_shift(m, weight_drop_, ref::Rounding::nearest), t_.weights_out->bits, &sat));
+    stats_.saturated += sat > 0 ? 1 : 0;  // one count per element
   }
 }
 

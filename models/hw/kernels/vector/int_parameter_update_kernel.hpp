@@ -3,8 +3,8 @@
 // 3-5), one elementwise pass per parameter tensor:
 //   Delta = sat_kU(round(eta_int * dir + eta_int * lambda_int * M))  onto e_M, U rounding
 //           (stochastic: words from the parameter's "update" stream by flat element
-//           index); the sum is exact on the finer grid (ref/update_step.hpp) and the
-//           decay term is absent when lambda_int = 0
+//           index); the sum in the update unit's 128-bit multiply-add on the
+//           aligned grid (update_datapath.hpp), the decay term absent when lambda_int = 0
 //   M'    = sat_kM(M - Delta)
 //   W'    = sat_kW(round_nearest(M', k_M - k_W))                   at e_W = e_M + (k_M - k_W)
 // `dir` is the G-quantized gradient, or the momentum buffer after
@@ -15,8 +15,8 @@
 // Outputs go to the regions given: M' may be M itself (in place) or the other
 // bank; when k_M == k_W the master copy is the forward weights (M' is W') and
 // there is no separate W' output. The registers of Delta, M' and W' receive
-// their exponents. Saturations of Delta, M' and W' are counted into the
-// label's path (the reference's "U" statistics). Flat chunking; cost per
+// their exponents. An element whose Delta, M' or W' saturates is counted once
+// into the label's path (the reference's "U" statistics). Flat chunking; cost per
 // element: one multiply, one round-and-shift (Delta), one subtract with
 // saturation, one round-and-shift (W'), a random word when stochastic; with
 // decay one more multiply (M by the scalar eta_int * lambda_int) and one add.
@@ -25,7 +25,7 @@
 #include "models/hw/kernels/vector/stream_kernel.hpp"
 #include "models/hw/kernels/vector/quantizer_unit.hpp"
 #include "models/ref/random_bits.hpp"
-#include "models/ref/update_step.hpp"
+#include "models/hw/kernels/vector/update_datapath.hpp"
 
 namespace qtsim::hw {
 
@@ -63,8 +63,8 @@ class IntParameterUpdateKernel : public StreamKernel {
   ref::Rounding rounding_;
   ref::RandomStream random_;
   // Latched when the pass starts (exact mode).
-  RequantPlan plan_;
-  ref::UpdateStepGrid grid_;
+  UpdateStepPlan step_plan_;
+  int to_master_ = 0;  // right shift from the step grid onto e_M
   std::int64_t lr_int_ = 0;
   int weight_drop_ = 0;
   ref::QuantStats stats_;

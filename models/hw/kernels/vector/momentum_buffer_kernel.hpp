@@ -1,7 +1,9 @@
 #pragma once
 // The integer optimizer's momentum buffer on the vector unit (docs/NUMERICS.md
 // §7, step 2): V <- shift(k_V)(mu * V + g), mu = mu_int * 2^-mu_frac, the sum
-// exact and aligned to the finer of the two exponents, then the momentum
+// aligned (§1.1: the controller's common grid, align_grid.hpp; an all-zero V,
+// as a persistent register says, has no exponent to align to and the sum is g
+// itself, §7), then the momentum
 // quantizer (QuantizePassKernel: max pass, quantize pass; stochastic words from
 // the parameter's "momentum" stream if the scheme rounds stochastically).
 //
@@ -18,10 +20,14 @@ class MomentumBufferKernel : public QuantizePassKernel {
  public:
   // velocity: V (buffer bits, exponent register); grad: the G-quantized gradient;
   // target.spec: shift(k_V) with the momentum rounding; target.out: the new V.
+  // nonzero_reg: 1 when V holds a nonzero value, 0 when it is all zero (the
+  // host sets it with V; the quantize pass writes it for the new V).
   MomentumBufferKernel(KernelLabel label, const HwTensor& velocity, const HwTensor& grad, int coefficient_int,
-                       int coefficient_frac, QuantizePass pass, QuantizeTarget target, const HwConfig& config);
+                       int coefficient_frac, int nonzero_reg, QuantizePass pass, QuantizeTarget target,
+                       const HwConfig& config);
 
   void start(KernelEnv& env) override;
+  void finish(KernelEnv& env) override;
 
  protected:
   int wide_exp(KernelEnv&) const override { return exp_; }
@@ -31,9 +37,10 @@ class MomentumBufferKernel : public QuantizePassKernel {
 
  private:
   int coefficient_int_, coefficient_frac_;
-  int v_reg_, g_reg_;
+  int v_reg_, g_reg_, nonzero_reg_;
   // Latched when the pass starts: the sum's exponent, mu * V's shift onto it, g's alignment.
   int exp_ = 0, v_shift_ = 0;
+  bool v_zero_ = false;
   WidenLane g_lane_;
 };
 

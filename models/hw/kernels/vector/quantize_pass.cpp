@@ -63,6 +63,7 @@ void QuantizePassKernel::fuse_next_max(std::unique_ptr<QuantizePassKernel> next)
 void QuantizePassKernel::start(KernelEnv& env) {
   StreamKernel::start(env);
   max_ = 0;
+  stored_nonzero_ = false;
   stats_ = {};
   if (env.exact()) {
     in_exp_ = wide_exp(env);
@@ -152,6 +153,7 @@ void QuantizePassKernel::compute(const Chunk& chunk, KernelEnv& env) {
     const std::int64_t r = requant_element(wide[static_cast<std::size_t>(i)], plan_, word, &flag, &sat);
     if (plan_.kind == ref::QuantizerKind::constant) stats_.clipped += sat; else stats_.saturated += sat;
     store_element(q, type, i, r);
+    stored_nonzero_ = stored_nonzero_ || r != 0;
     if (flags) flags[i] = flag ? 1 : 0;
   }
   std::size_t final_operand = o;

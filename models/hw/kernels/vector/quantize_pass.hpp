@@ -80,6 +80,10 @@ class QuantizePassKernel : public StreamKernel {
   virtual void element_actions(ActionCounts& per_element) const {
     per_element.add(op_action(), static_cast<std::uint64_t>(ops_per_element()));
   }
+  // Quantize pass: whether any value it stored was nonzero (a zero detect on
+  // the store path, an OR over the lanes; not charged as an operation).
+  bool stored_nonzero() const { return stored_nonzero_; }
+
  private:
   // Pass 1 of a fused next operation on a view of this pass's chunk.
   void accumulate_max(const Chunk& view, KernelEnv& env);
@@ -94,6 +98,7 @@ class QuantizePassKernel : public StreamKernel {
   int in_exp_ = 0;
   RequantPlan plan_;
   std::uint64_t max_ = 0;
+  bool stored_nonzero_ = false;
   ref::QuantStats stats_;
   std::optional<HwTensor> relu_;                // fused ReLU output
   std::unique_ptr<QuantizePassKernel> next_;    // fused max pass of the next operation

@@ -3,9 +3,9 @@
 // (docs/NUMERICS.md §4): the controller's scalar logic picks a tensor's shift
 // from its max|v| (one register read per tensor), and every lane then rounds,
 // saturates and (flag quantizer) picks the fine or coarse grid per element.
-// The rounding block and the shift choice are the reference's own small
-// primitives (rounding.hpp, choose_shift, round_log2), as silicon would reuse one
-// rounding block; the loops around them are the units'.
+// The rounding block is the reference's definition of rounding (rounding.hpp),
+// as silicon would reuse one rounding block; the shift choice (a leading-one
+// detector and a compare) and the loops around it are the units' own.
 #include <cstdint>
 
 #include "models/ref/quantizer.hpp"

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/align_grid.hpp"
+#include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
 
@@ -20,7 +22,10 @@ RequantizeKernel::RequantizeKernel(KernelLabel label, const HwTensor& wide, cons
 
 int RequantizeKernel::wide_exp(KernelEnv& env) const {
   const int e = static_cast<int>((*env.regs)[wide_reg_]);
-  return has_bias_ ? std::min(e, static_cast<int>((*env.regs)[bias_reg_])) : e;
+  if (!has_bias_) return e;
+  // The accumulator's width: acc_bits - 1 when it saturates (symmetric), acc_bits when it wraps.
+  const int acc_width = config().array.accumulator_bits - (config().array.accumulator_saturates ? 1 : 0);
+  return common_grid({{e, acc_width}, {static_cast<int>((*env.regs)[bias_reg_]), stored_width(operands()[1].tensor)}});
 }
 
 void RequantizeKernel::wide_values(const Chunk& chunk, KernelEnv& env, std::int64_t* out) const {
@@ -36,8 +41,8 @@ void RequantizeKernel::wide_values(const Chunk& chunk, KernelEnv& env, std::int6
   const std::int64_t plane = b.nh * b.nw;
   for (std::int64_t i = 0; i < chunk.elements; ++i) {
     const std::int64_t c = (i / plane) % b.nc;  // channel within the chunk = index into the loaded bias slice
-    out[i] = ref::left_shift_saturating(load_element(chunk.data[0], t, i), wide_shift) +
-             ref::left_shift_saturating(load_element(chunk.data[1], bt, c), bias_shift);
+    out[i] = barrel_shift(load_element(chunk.data[0], t, i), wide_shift) +
+             barrel_shift(load_element(chunk.data[1], bt, c), bias_shift);
   }
 }
 

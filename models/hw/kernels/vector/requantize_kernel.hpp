@@ -1,6 +1,6 @@
 #pragma once
 // Requantization of a wide tensor (the MAC array's 32-bit outputs), optionally
-// adding a per-channel bias aligned to the finer exponent first (linear and
+// adding a per-channel bias aligned first (docs/NUMERICS.md §1.1; linear and
 // biased conv layers): y = Q(acc + b[c]). Without a bias the MAC array's output
 // stage already tracked max|acc|, so only the quantize pass runs; with a bias
 // the max pass runs first.

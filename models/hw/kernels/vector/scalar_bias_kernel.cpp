@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/hw/kernels/vector/align_grid.hpp"
 #include "models/hw/kernels/vector/widen_lane.hpp"
 
 namespace qtsim::hw {
@@ -24,7 +25,8 @@ Action ScalarBiasKernel::op_action() const {
 int ScalarBiasKernel::wide_exp(KernelEnv& env) const {
   const HwTensor& x = operands()[0].tensor;
   const HwTensor& b = operands()[1].tensor;
-  return std::min(WidenLane::finest(x, static_cast<int>((*env.regs)[x.exp_reg])), static_cast<int>((*env.regs)[b.exp_reg]));
+  return common_grid({{WidenLane::finest(x, static_cast<int>((*env.regs)[x.exp_reg])), stored_width(x)},
+                      {static_cast<int>((*env.regs)[b.exp_reg]), stored_width(b)}});
 }
 
 void ScalarBiasKernel::wide_values(const Chunk& chunk, KernelEnv& env, std::int64_t* out) const {

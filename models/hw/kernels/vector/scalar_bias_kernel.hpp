@@ -1,6 +1,6 @@
 #pragma once
 // Fixup scalar bias forward (docs/NUMERICS.md §6 "bias"): y = Q(x + b), the sum
-// aligned exactly to the finer of x's finest exponent and b's exponent, then
+// aligned (§1.1: the controller's common grid of x and b, align_grid.hpp), then
 // the A quantizer (QuantizePassKernel: pass 1 max, pass 2 quantize). b is a
 // one-element tensor loaded whole with every chunk (role `whole`); it is
 // widened once per chunk, x element by element.
