@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "chart_palette.hpp"
+#include "chart_style.hpp"
 #include "text_format.hpp"
 #include "unit_colors.hpp"
 
@@ -16,11 +16,8 @@ namespace {
 constexpr int kPlainColours = 8;  // then hatched
 
 constexpr int kRowHeight = 20, kBarHeight = 13, kTitleHeight = 26, kLegendRow = 18, kAxisHeight = 22;
-constexpr double kCharWidth = 7.2;  // 12 px DejaVu Sans (the widest of the listed fonts), average
 
 std::string px(double v) { return fixed(v, 1); }
-
-int text_width(const std::string& s) { return static_cast<int>(std::ceil(static_cast<double>(s.size()) * kCharWidth)); }
 
 // Every series' fill: the chart's own colour, else the unit palette's, else
 // the next default colour no other series of the chart has, else (all taken)
@@ -138,13 +135,7 @@ std::string render_svg(const BarChart& in) {
   const int height = rows_y + plot_h + kAxisHeight + 6;
   auto xpos = [&](double v) { return plot_x + (axis_max > 0 ? v / axis_max : 0.0) * plot_w; };
 
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "role=\"img\" aria-labelledby=\"{2}-t {2}-d\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\" "
-      "font-size=\"12\">",
-      in.width, height, in.id);
-  s += fmt::format("<title id=\"{}-t\">{}</title><desc id=\"{}-d\">{}</desc>", in.id, xml_escape(in.title), in.id,
-                   xml_escape(in.description));
+  std::string s = svg_open(in.id, in.width, height, in.title, in.description);
   s += patterns(in.id, fills);
   s += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>";
   s += fmt::format("<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{}</text>", xml_escape(in.title));

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "chart_palette.hpp"
+#include "chart_style.hpp"
 #include "svg_bar_chart.hpp"
 #include "text_format.hpp"
 
@@ -14,12 +14,9 @@ namespace qtsim::reports {
 namespace {
 
 constexpr int kTitleHeight = 26, kLegendRow = 18, kLeft = 78, kRight = 18, kBottom = 44;
-constexpr double kCharWidth = 7.2;  // as svg_bar_chart.cpp
 constexpr double kLogThreshold = 10;  // max / min beyond which an axis is logarithmic
 
 std::string px(double v) { return fixed(v, 1); }
-
-int text_width(const std::string& s) { return static_cast<int>(std::ceil(static_cast<double>(s.size()) * kCharWidth)); }
 
 struct Axis {
   bool log = false;
@@ -48,6 +45,13 @@ Axis make_axis(const std::vector<double>& values) {
         const double t = m * std::pow(10.0, e);
         if (t >= a.lo * (1 - 1e-9) && t <= a.hi * (1 + 1e-9)) a.ticks.push_back(t);
       }
+    if (fine) {
+      // Ends at the 1-2-5 ticks around the data, not whole decades: less empty plot.
+      while (a.ticks.size() > 2 && a.ticks[1] <= lo * (1 + 1e-9)) a.ticks.erase(a.ticks.begin());
+      while (a.ticks.size() > 2 && a.ticks[a.ticks.size() - 2] >= hi * (1 - 1e-9)) a.ticks.pop_back();
+      a.lo = a.ticks.front();
+      a.hi = a.ticks.back();
+    }
     return a;
   }
   // Linear: a margin of 5 % of the span (or of the value when all are equal), on nice ticks.
@@ -126,13 +130,7 @@ std::string render_svg(const ScatterChart& in) {
   auto X = [&](double v) { return plot_left + ax.fraction(v) * plot_w; };
   auto Y = [&](double v) { return plot_top + (1 - ay.fraction(v)) * plot_h; };
 
-  std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
-      "role=\"img\" aria-labelledby=\"{2}-t {2}-d\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\" "
-      "font-size=\"12\">",
-      in.width, height, in.id);
-  s += fmt::format("<title id=\"{}-t\">{}</title><desc id=\"{}-d\">{}</desc>", in.id, xml_escape(in.title), in.id,
-                   xml_escape(in.description));
+  std::string s = svg_open(in.id, in.width, height, in.title, in.description);
   s += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>";
   s += fmt::format("<text x=\"10\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{}</text>", xml_escape(in.title));
   s += legend;

@@ -47,10 +47,22 @@ RatioSpread spread(const std::vector<SchemePair>& pairs, double SchemePair::*rat
 
 }  // namespace
 
-std::string design_without_variant(const SweepPoint& p) {
+namespace {
+
+// What a pair has in common: every parameter but the variant.
+std::string pair_key(const SweepPoint& p) {
   nlohmann::ordered_json rest = p.parameters;
   rest.erase("variant");
-  return parameters_line(rest);
+  return rest.dump();
+}
+
+}  // namespace
+
+std::string design_text(const SweepTable& t, const SweepPoint& p) {
+  nlohmann::ordered_json shown;
+  for (const std::string& n : t.varying_parameters())
+    if (n != "variant" && p.parameters.contains(n)) shown[n] = p.parameters[n];
+  return shown.empty() ? "the one design" : parameters_line(shown);
 }
 
 SweepAnalysis analyse(const SweepTable& t) {
@@ -62,12 +74,12 @@ SweepAnalysis analyse(const SweepTable& t) {
   std::map<std::string, std::size_t> eoq_at;  // the rest of the parameters -> int8-EOQ point
   for (std::size_t i = 0; i < t.points.size(); ++i) {
     const SweepPoint& p = t.points[i];
-    if (p.status == PointStatus::ok && p.parameters.value("variant", "") == "int8-eoq") eoq_at[design_without_variant(p)] = i;
+    if (p.status == PointStatus::ok && p.parameters.value("variant", "") == "int8-eoq") eoq_at[pair_key(p)] = i;
   }
   for (std::size_t i = 0; i < t.points.size(); ++i) {
     const SweepPoint& p = t.points[i];
     if (p.status != PointStatus::ok || p.parameters.value("variant", "") != "fp32-bn") continue;
-    const auto it = eoq_at.find(design_without_variant(p));
+    const auto it = eoq_at.find(pair_key(p));
     if (it == eoq_at.end()) continue;
     const SweepFigures &b = p.figures, &c = t.points[it->second].figures;
     a.eoq.pairs.push_back({i, it->second, ratio(b.energy_j, c.energy_j), ratio(b.latency_s, c.latency_s),
@@ -87,7 +99,7 @@ std::string eoq_answer(const SweepTable& t, const SweepAnalysis& a) {
     return "No FP32-BN / int8-EOQ pairs: the sweep has no two completed points that differ only in their variant "
            "(give it \"variants\": [\"fp32-bn\", \"int8-eoq\"]).";
   const SchemeAdvantage& e = a.eoq;
-  auto design = [&](std::size_t pair) { return design_without_variant(t.points[e.pairs[pair].fp32]); };
+  auto design = [&](std::size_t pair) { return design_text(t, t.points[e.pairs[pair].fp32]); };
   return fmt::format(
       "Over these {} designs, int8-EOQ's energy advantage over FP32-BN (FP32-BN energy / int8-EOQ energy) ranges from {} "
       "({}) to {} ({}), median {}; its speed-up from {} to {}, median {}; its area advantage from {} to {}, median {}.",

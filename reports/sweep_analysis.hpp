@@ -55,7 +55,8 @@ SweepAnalysis analyse(const SweepTable& table);
 // or why there is none.
 std::string eoq_answer(const SweepTable& table, const SweepAnalysis& a);
 
-// The parameters of a point without its variant (what a pair has in common).
-std::string design_without_variant(const SweepPoint& p);
+// A pair's design as shown: the point's parameters without its variant and
+// without those every point of the sweep shares ("array=16 dataflow=os").
+std::string design_text(const SweepTable& t, const SweepPoint& p);
 
 }  // namespace qtsim::reports

@@ -1,6 +1,7 @@
 // sweep.html: the Pareto charts, their fronts, the FP32-BN vs int8-EOQ answer,
 // failed and skipped points, on one self-contained page (inline CSS and SVG, no scripts).
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include <fmt/format.h>
@@ -109,25 +110,13 @@ ScatterChart front_chart(const SweepTable& t, const ParetoFront& front, const Se
   return c;
 }
 
-// The parameters whose value differs between points (the others are the same for every design).
-std::vector<std::string> varying_parameters(const SweepTable& t) {
-  std::vector<std::string> names;
-  for (const std::string& n : t.parameter_names)
-    for (const SweepPoint& p : t.points)
-      if (parameter_of(p, n) != parameter_of(t.points.front(), n)) {
-        names.push_back(n);
-        break;
-      }
-  return names;
-}
-
 // Power is left out (energy / latency; sweep.csv has it): the table fits the page.
 TextTable front_table(const SweepTable& t, const ParetoFront& front) {
   TextTable table;
   table.caption = fmt::format("{}: the {} points of the front, by {} ({})", front.title, front.points.size(), front.x.name,
                               front.x.maximize ? "highest first" : "lowest first");
   table.header = {"id"};
-  const std::vector<std::string> parameters = varying_parameters(t);
+  const std::vector<std::string> parameters = t.varying_parameters();
   for (const std::string& n : parameters) table.header.push_back(n);
   const std::vector<std::string> figures{"energy (J)", "latency (s)", "area (mm2)", "TOPS/W", "TOPS/mm2", "pJ/MAC", "utilization"};
   table.header.insert(table.header.end(), figures.begin(), figures.end());
@@ -148,7 +137,7 @@ TextTable front_table(const SweepTable& t, const ParetoFront& front) {
 
 // "workload=resnet18-imagenet" for the parameters every point shares, "" when none.
 std::string fixed_parameters(const SweepTable& t) {
-  const std::vector<std::string> varying = varying_parameters(t);
+  const std::vector<std::string> varying = t.varying_parameters();
   std::string s;
   for (const std::string& n : t.parameter_names)
     if (std::find(varying.begin(), varying.end(), n) == varying.end() && !t.points.empty())
@@ -173,8 +162,8 @@ TextTable spread_table(const SweepTable& t, const SchemeAdvantage& e) {
   table.header = {"ratio", "min", "design at min", "median", "max", "design at max"};
   table.right = {false, true, false, true, true, false};
   auto row = [&](const std::string& name, const RatioSpread& s) {
-    table.add({name, times(s.min), design_without_variant(t.points[e.pairs[s.at_min].fp32]), times(s.median), times(s.max),
-               design_without_variant(t.points[e.pairs[s.at_max].fp32])});
+    table.add({name, times(s.min), design_text(t, t.points[e.pairs[s.at_min].fp32]), times(s.median), times(s.max),
+               design_text(t, t.points[e.pairs[s.at_max].fp32])});
   };
   row("energy", *e.energy);
   row("speed-up (latency)", *e.speedup);
@@ -189,7 +178,7 @@ TextTable pairs_table(const SweepTable& t, const SchemeAdvantage& e) {
   table.header = {"design", "FP32-BN", "int8-EOQ", "energy ratio", "speed-up", "area ratio", "power ratio"};
   table.right = {false, false, false, true, true, true, true};
   for (const SchemePair& p : e.pairs)
-    table.add({design_without_variant(t.points[p.fp32]), t.points[p.fp32].id, t.points[p.eoq].id, times(p.energy),
+    table.add({design_text(t, t.points[p.fp32]), t.points[p.fp32].id, t.points[p.eoq].id, times(p.energy),
                times(p.speedup), times(p.area), times(p.power)});
   return table;
 }
@@ -218,9 +207,10 @@ std::string sweep_html(const SweepTable& t, const SweepAnalysis& a) {
   for (const ParetoFront& front : a.fronts) {
     page.section("front-" + front.key, front.title);
     page.figure(render_svg(front_chart(t, front, series)),
-                fmt::format("{} against {} for every point that ran; hover over a marker for its parameters. A point is on "
-                            "the front when no other point has both a {} {} and a {} {}.",
-                            front.y.name, front.x.name, front.x.maximize ? "higher" : "lower", front.x.name,
+                fmt::format("{}{} against {} for every point that ran; hover over a marker for its parameters. A point is "
+                            "on the front when no other point has both a {} {} and a {} {}.",
+                            static_cast<char>(std::toupper(static_cast<unsigned char>(front.y.name[0]))), front.y.name.substr(1),
+                            front.x.name, front.x.maximize ? "higher" : "lower", front.x.name,
                             front.y.maximize ? "higher" : "lower", front.y.name));
     page.raw(to_html(front_table(t, front)));
   }

@@ -11,8 +11,8 @@ ordered_json spread_json(const SweepTable& t, const SchemeAdvantage& e, const Ra
   return {{"min", s.min},
           {"median", s.median},
           {"max", s.max},
-          {"min_design", design_without_variant(t.points[e.pairs[s.at_min].fp32])},
-          {"max_design", design_without_variant(t.points[e.pairs[s.at_max].fp32])}};
+          {"min_design", design_text(t, t.points[e.pairs[s.at_min].fp32])},
+          {"max_design", design_text(t, t.points[e.pairs[s.at_max].fp32])}};
 }
 
 }  // namespace
@@ -50,7 +50,7 @@ ordered_json sweep_json(const SweepTable& t, const SweepAnalysis& a) {
   ordered_json eoq{{"answer", eoq_answer(t, a)}};
   ordered_json pairs = ordered_json::array();
   for (const SchemePair& p : a.eoq.pairs)
-    pairs.push_back({{"design", design_without_variant(t.points[p.fp32])},
+    pairs.push_back({{"design", design_text(t, t.points[p.fp32])},
                      {"fp32_bn", t.points[p.fp32].id},
                      {"int8_eoq", t.points[p.eoq].id},
                      {"energy_ratio", p.energy},

@@ -49,6 +49,17 @@ std::size_t SweepTable::count(PointStatus s) const {
   return n;
 }
 
+std::vector<std::string> SweepTable::varying_parameters() const {
+  std::vector<std::string> names;
+  for (const std::string& n : parameter_names)
+    for (const SweepPoint& p : points)
+      if (parameter_of(p, n) != parameter_of(points.front(), n)) {
+        names.push_back(n);
+        break;
+      }
+  return names;
+}
+
 std::string parameter_text(const ordered_json& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
 
 std::string parameter_of(const SweepPoint& p, const std::string& name) {

@@ -48,6 +48,8 @@ struct SweepTable {
   std::optional<std::uint64_t> sampled;  // points drawn, when a sample
   std::vector<SweepPoint> points;        // plan order
   std::size_t count(PointStatus s) const;
+  // The parameters whose value differs between points (the others are the same in every design).
+  std::vector<std::string> varying_parameters() const;
 };
 
 // "workload=resnet18 variant=int8-eoq array=16" (string values unquoted).

@@ -32,11 +32,15 @@ seconds() { echo "$2 - $1" | bc; }
 run_sweep() {
   local name=$1 file=$2 dir=$out/$1 start end before after ok failed
   printf -v "${name}_load_before" '%s' "$(load)"
-  before=$(times | sed -n 2p)
+  # `times` in this shell (not in a $(...) subshell): its second line is the
+  # user and system time of the children waited for so far.
+  times >"$out/times"
+  before=$(sed -n 2p "$out/times")
   start=$(date +%s.%N)
   "$qtsim" sweep "$file" --out "$dir" --jobs "$jobs" --no-progress >"$out/$name.log" || true
   end=$(date +%s.%N)
-  after=$(times | sed -n 2p)  # the children's user and system time so far
+  times >"$out/times"
+  after=$(sed -n 2p "$out/times")
   printf -v "${name}_load_after" '%s' "$(load)"
   read -r ok failed < <(sed -n 's/^done: \([0-9]*\) ok, \([0-9]*\) failed.*/\1 \2/p' "$out/$name.log")
   printf -v "${name}_ok" '%s' "$ok"

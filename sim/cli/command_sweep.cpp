@@ -67,9 +67,10 @@ int run_collect(const Args& args) {
   if (p.help) return 0;
   std::vector<fs::path> dirs;
   for (const std::string& d : p.values["dirs"].as<std::vector<std::string>>()) dirs.emplace_back(d);
+  // Reading the folders is quick: they are checked first, so that a mistyped DIR is not created as the output.
+  const sweep::Collected c = sweep::collect(dirs);
   util::OutputFolder out(p.values.count("out") ? fs::path(p.values["out"].as<std::string>()) : dirs.front(), "--out",
                          files_of_any_run());
-  const sweep::Collected c = sweep::collect(dirs);
   std::vector<util::OutputFile> set;
   for (reports::ReportFile& f : reports::render_sweep(c.table)) set.push_back({f.name, std::move(f.contents)});
   put_marker_last(set, "sweep.json");

@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "file_format.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/json_file.hpp"
 #include "sim/util/atomic_file.hpp"
@@ -13,9 +14,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 ordered_json result_to_json(const PointResult& r) {
-  ordered_json j;
-  j["format"] = "qtsim-sweep-point";
-  j["version"] = 1;
+  ordered_json j = format_header("qtsim-sweep-point", 1);
   j["id"] = r.id;
   j["parameters"] = r.parameters;
   j["digest"] = r.digest;
@@ -28,12 +27,7 @@ ordered_json result_to_json(const PointResult& r) {
 }
 
 PointResult result_from_json(const json& doc, const std::string& file) {
-  auto bad = [&](const std::string& pointer, const std::string& expected) {
-    return input::InputError(input::Diagnostic{file, pointer, expected, "something else (a damaged or foreign file)", ""});
-  };
-  if (!doc.is_object() || doc.value("format", "") != "qtsim-sweep-point")
-    throw bad("/format", "\"qtsim-sweep-point\" (written by qtsim sweep)");
-  if (doc.value("version", 0) != 1) throw bad("/version", "1");
+  check_format(doc, file, "qtsim-sweep-point", 1);
   PointResult r;
   try {
     r.id = doc.at("id");
@@ -41,13 +35,13 @@ PointResult result_from_json(const json& doc, const std::string& file) {
     r.digest = doc.at("digest");
     r.mode = doc.at("mode");
     const std::string status = doc.at("status");
-    if (status != "ok" && status != "failed") throw bad("/status", "\"ok\" or \"failed\"");
+    if (status != "ok" && status != "failed") throw damaged_file(file, "/status", "\"ok\" or \"failed\"");
     r.ok = status == "ok";
     if (!r.ok) r.error = doc.at("error");
     if (r.ok) r.figures = reports::figures_from_json(doc.at("figures"));
     r.wall_seconds = doc.at("run").at("wall_seconds");
   } catch (const json::exception&) {
-    throw bad("", "a point result written by qtsim sweep (id, parameters, digest, mode, status, figures or error, run)");
+    throw damaged_file(file, "", "a point result written by qtsim sweep (id, parameters, digest, mode, status, figures or error, run)");
   }
   return r;
 }

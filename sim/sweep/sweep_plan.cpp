@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include "constraints.hpp"
+#include "file_format.hpp"
 #include "sim/input/diagnostic.hpp"
+#include "sim/util/interrupt.hpp"
 #include "stable_hash.hpp"
 
 namespace qtsim::sweep {
@@ -52,6 +54,7 @@ SweepPlan make_plan(const SweepSpec& spec, PointResolver& resolver) {
   std::map<std::string, std::string> ids;  // id -> parameters text
   ConstraintTally tally(spec.constraints);
   for (std::uint64_t index : indices) {
+    util::throw_if_interrupted();  // a plan of many points takes a while
     const GridCoordinates at = grid_coordinates(spec, index);
     PlannedPoint p;
     p.parameters = point_parameters(spec, at);
@@ -107,9 +110,7 @@ GridCoordinates coordinates_of(const SweepSpec& spec, const PlannedPoint& point)
 }
 
 ordered_json plan_to_json(const SweepPlan& plan) {
-  ordered_json j;
-  j["format"] = "qtsim-sweep-plan";
-  j["version"] = 1;
+  ordered_json j = format_header("qtsim-sweep-plan", 1);
   j["name"] = plan.name;
   j["description"] = plan.description;
   j["grid_points"] = plan.grid_points;
@@ -126,11 +127,7 @@ ordered_json plan_to_json(const SweepPlan& plan) {
 }
 
 SweepPlan plan_from_json(const json& doc, const std::string& file) {
-  auto bad = [&](const std::string& pointer, const std::string& expected) {
-    return input::InputError(input::Diagnostic{file, pointer, expected, "something else (a damaged or foreign file)", ""});
-  };
-  if (!doc.is_object() || doc.value("format", "") != "qtsim-sweep-plan") throw bad("/format", "\"qtsim-sweep-plan\" (written by qtsim sweep)");
-  if (doc.value("version", 0) != 1) throw bad("/version", "1");
+  check_format(doc, file, "qtsim-sweep-plan", 1);
   SweepPlan plan;
   try {
     plan.name = doc.at("name");
@@ -149,7 +146,7 @@ SweepPlan plan_from_json(const json& doc, const std::string& file) {
       plan.points.push_back(std::move(p));
     }
   } catch (const json::exception&) {
-    throw bad("", "a plan written by qtsim sweep (name, description, grid_points, sample, parameters, points)");
+    throw damaged_file(file, "", "a plan written by qtsim sweep (name, description, grid_points, sample, parameters, points)");
   }
   return plan;
 }

@@ -141,10 +141,13 @@ fs::path plan_path(const fs::path& out_dir) { return out_dir / "plan.json"; }
 
 int run_sweep(const SweepPlan& plan, const SweepRunOptions& o, std::ostream& out) {
   util::ensure_directory(points_dir(o.out_dir));
-  if (const std::optional<SweepPlan> old = plan_on_disk(o.out_dir); old && old->digest() != plan.digest())
+  // Written only when it changes: the tasks of a job array start together on one shared folder.
+  const std::optional<SweepPlan> old = plan_on_disk(o.out_dir);
+  if (old && old->digest() != plan.digest())
     out << "note: " << plan_path(o.out_dir).string()
         << " was another plan (the sweep file or a base file changed): replaced; points whose inputs changed run again\n";
-  util::write_file_atomic(plan_path(o.out_dir), plan_to_json(plan).dump(1) + "\n");
+  if (!old || old->digest() != plan.digest())
+    util::write_file_atomic(plan_path(o.out_dir), plan_to_json(plan).dump(1) + "\n");
 
   const std::vector<const PlannedPoint*> runnable = plan.runnable();
   const std::vector<const PlannedPoint*> mine = o.shard ? shard_items(runnable, *o.shard) : runnable;

@@ -11,15 +11,12 @@
 #include "reports/text_table.hpp"
 #include "reports/unit_colors.hpp"
 #include "tests/reports/page_checks.hpp"
+#include "tests/common/text_count.hpp"
 
 namespace qtsim::reports {
 namespace {
 
-std::size_t count(const std::string& s, const std::string& what) {
-  std::size_t n = 0;
-  for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-  return n;
-}
+using test::count;
 
 TEST(TextFormat, SignificantDigitsAndUnits) {
   EXPECT_EQ(sig(12.3456, 4), "12.35");
