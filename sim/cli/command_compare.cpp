@@ -12,6 +12,7 @@
 #include "preset_paths.hpp"
 #include "reports/compare_report.hpp"
 #include "sim/compare/compare_run.hpp"
+#include "sim/costinput/table_variation.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "run_files.hpp"
 #include "sim/util/interrupt.hpp"

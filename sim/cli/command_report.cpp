@@ -9,6 +9,8 @@
 #include "options.hpp"
 #include "preset_paths.hpp"
 #include "reports/run_report.hpp"
+#include "sim/costinput/stats_kernels.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/json_file.hpp"

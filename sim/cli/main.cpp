@@ -13,6 +13,8 @@
 #include <systemc>
 
 #include "command.hpp"
+#include "models/cost/tech_table.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/did_you_mean.hpp"
@@ -77,6 +79,9 @@ extern "C" int sc_main(int argc, char** argv) {
     return 128 + i.signal;
   } catch (const input::InputError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << "error: " << d.str() << "\n";
+    return input::kExitBadInput;
+  } catch (const cost::MissingFigure& m) {  // a technology table without a figure this run needs
+    std::cerr << "error: " << cost::to_diagnostic(m).str() << "\n";
     return input::kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "models/cost/tech_table.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 
 namespace qtsim::cli {
 

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "models/cost/cost_model.hpp"
+#include "sim/costinput/stats_kernels.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "reports/text_format.hpp"
 #include "run_tool.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
