@@ -79,7 +79,8 @@ int run_report(const Args& args) {
   const nlohmann::json stats = input::read_json_file(stats_file);
   check_stats_format(stats, stats_file);
   const hw::HwConfig config = hardware_of(stats, stats_file);
-  const std::string table_file = tech_table_file(v.count("tech") ? v["tech"].as<std::string>() : config.technology);
+  const std::string table_file = v.count("tech") ? preset_option("tech", v["tech"].as<std::string>(), "--tech")
+                                                 : tech_table_file(config.technology);
   const cost::TechTable table = cost::load_tech_table(table_file);
   util::throw_if_interrupted();
   const cost::CostReport cost = cost::estimate(stats, config, table, stats_file);

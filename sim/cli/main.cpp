@@ -12,6 +12,7 @@
 
 #include <systemc>
 
+#include "build_info.hpp"
 #include "command.hpp"
 #include "models/cost/tech_table.hpp"
 #include "sim/costinput/tech_table_loader.hpp"
@@ -31,8 +32,11 @@ const char* kUsage =
     "                      compare every tensor the hardware computes with the reference's\n"
     "  report DIR          energy, area, latency and power of a simulate run: report.json, CSV, report.md, report.html\n"
     "  compare WORKLOAD    FP32-BN vs int8-EOQ (Fixup) side by side, iso-area and int8 schemes: compare.json/.md/.html\n"
-    "  check WORKLOAD      check a workload file and print its expanded network\n"
-    "  scheme [NAME]       list the scheme presets, or print one as JSON\n";
+    "  check FILE          check a workload, hardware configuration or technology table and print what it holds\n"
+    "  scheme [NAME]       list the scheme presets, or print one as JSON\n"
+    "HW (--hw, --baseline, --candidate) and TABLE (--tech) are preset names (workloads/hw/NAME.json,\n"
+    "workloads/tech/NAME.json) or files ending in .json.\n"
+    "qtsim --version       the version and the git commit it was built from\n";
 
 // The verb's exit code (an unknown verb is bad input).
 int run_verb(const std::string& verb, const qtsim::cli::Args& args) {
@@ -66,6 +70,10 @@ extern "C" int sc_main(int argc, char** argv) {
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     std::cout << kUsage;
     return argc < 2 ? input::kExitBadInput : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::cout << "qtsim " << cli::build_version() << " (commit " << cli::build_commit() << ")\n";
+    return 0;
   }
   const std::string verb = argv[1];
   const cli::Args args(argv + 2, argv + argc);

@@ -328,10 +328,4 @@ TechTable parse_tech_table(json document, const std::string& file) {
 
 TechTable load_tech_table(const std::string& path) { return parse_tech_table(input::read_json_file(path), path); }
 
-std::string tech_table_path(const std::string& technology, const std::string& tech_dir) {
-  const bool is_path = technology.size() > 5 && technology.compare(technology.size() - 5, 5, ".json") == 0;
-  if (is_path) return technology;
-  return (std::filesystem::path(tech_dir) / (technology + ".json")).string();
-}
-
 }  // namespace qtsim::cost

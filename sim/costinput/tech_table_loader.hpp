@@ -39,10 +39,6 @@ TechTable parse_tech_table(nlohmann::json document, const std::string& file);
 // input::InputError.
 void check_table_ranges(TechTable& table, const std::string& file);
 
-// The table file for a hardware configuration's "technology": a name such as
-// "45nm" means `tech_dir`/45nm.json; anything ending in ".json" is a path.
-std::string tech_table_path(const std::string& technology, const std::string& tech_dir);
-
 // A figure the cost model missed, as an input problem (with a did-you-mean hint).
 input::Diagnostic to_diagnostic(const MissingFigure& missing);
 

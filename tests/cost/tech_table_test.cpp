@@ -132,11 +132,6 @@ TEST(TechTableScaling, EveryNodeIsTheBaseTimesItsFactors) {
   }
 }
 
-TEST(TechTable, PathForATechnologyName) {
-  EXPECT_EQ(tech_table_path("45nm", "workloads/tech"), "workloads/tech/45nm.json");
-  EXPECT_EQ(tech_table_path("my/synth.json", "workloads/tech"), "my/synth.json");
-}
-
 // A user-supplied table (own file, anywhere) is what the model uses.
 TEST(TechTableUser, OwnCompleteTableIsHonoured) {
   TempDir dir;
