@@ -244,8 +244,11 @@ std::int64_t GemmGeometry::a_elements_bound(std::int64_t tm, std::int64_t tk) co
     case ConvPass::forward: return span_bound(tk, taps, s.c) * input_rows_bound(s, tm) * s.w;
     case ConvPass::backward_data: {
       const std::int64_t rows = span_bound(tm, s.w, s.n * s.h), images = span_bound(tm, s.h * s.w, s.n);
-      const std::int64_t err_rows =
-          std::min(images * s.p(), (rows + images * std::max<std::int64_t>(0, s.r - 2)) / s.stride + 2 * images);
+      // Per run of images, input rows [h0, h0 + rows_i) reach error rows p with
+      // p * stride in [h0 + pad - R + 1, h0 + rows_i - 1 + pad] (error_rows): at
+      // most (rows_i + R - 2) / stride + 1 of them. Summed over the runs (each
+      // at least one row), at most (rows + images (R - 2)) / stride + images.
+      const std::int64_t err_rows = std::min(images * s.p(), (rows + images * (s.r - 2)) / s.stride + images);
       return span_bound(tk, taps, s.k) * err_rows * s.q();
     }
     case ConvPass::backward_weights: return tm * span_bound(tk, s.q(), s.n * s.p()) * s.q();
