@@ -25,7 +25,7 @@ constexpr const char* kTrainIntDump = "6a2914d089b0947b";
 constexpr const char* kTrainIntCheckpoint = "18a81b2051e84301";
 constexpr const char* kTrainFloatDump = "67fedf9e258670b4";
 constexpr const char* kSimulateOutputs = "bf9e7f0a38b5d40b";
-constexpr const char* kReportOutputs = "2add252777278057";
+constexpr const char* kReportOutputs = "5a0019a81d8644bb";
 constexpr const char* kValidateTensors = "6827418fabdcf4c6";
 
 void expect_digest(const std::filesystem::path& dir, const std::string& golden, const std::string& what) {
