@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include "cost_views.hpp"
+#include "sim/costinput/stats_kernels.hpp"
+#include "sim/costinput/table_variation.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "text_format.hpp"
 

@@ -6,18 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/input/diagnostic.hpp"
-#include "sim/input/did_you_mean.hpp"
-#include "sim/input/json_pointer_path.hpp"
-#include "sim/input/value_text.hpp"
-
 namespace qtsim::cost {
 
-using input::Diagnostic;
-using input::InputError;
-using input::pointer_to_field;
-using input::pointer_to_item;
-using nlohmann::json;
 using nlohmann::ordered_json;
 
 namespace {
@@ -29,37 +19,6 @@ std::string norm_kind_name(hw::NormUnitKind k) {
     case hw::NormUnitKind::int_bn: return "int_bn";
   }
   return "?";
-}
-
-// --- stats.json ----------------------------------------------------------------
-
-std::vector<std::string> action_names() {
-  std::vector<std::string> names;
-  for (const auto& info : hw::kActionInfo) names.emplace_back(info.name);
-  return names;
-}
-
-void read_string(const json& row, const char* key, const std::string& pointer, std::string& out,
-                 input::DiagnosticList& diags) {
-  const auto it = row.find(key);
-  if (it == row.end()) return;  // optional label
-  if (!it->is_string())
-    diags.add(pointer_to_field(pointer, key), "a string", input::describe_value(*it));
-  else
-    out = it->get<std::string>();
-}
-
-bool read_count(const json& v, const std::string& pointer, std::uint64_t& out, input::DiagnosticList& diags) {
-  if (v.is_number_unsigned()) {
-    out = v.get<std::uint64_t>();
-    return true;
-  }
-  if (v.is_number_integer() && v.get<std::int64_t>() >= 0) {
-    out = static_cast<std::uint64_t>(v.get<std::int64_t>());
-    return true;
-  }
-  diags.add(pointer, "an integer >= 0", input::describe_value(v));
-  return false;
 }
 
 // --- figures -------------------------------------------------------------------
@@ -94,65 +53,6 @@ AreaItem item(const TechTable& t, std::string component, std::string category, d
 }
 
 }  // namespace
-
-std::vector<KernelRecord> kernels_from_stats(const json& stats, const std::string& file) {
-  input::DiagnosticList diags(file);
-  if (!stats.is_object() || !stats.contains("ops")) {
-    diags.add(stats.is_object() ? "" : "", "an object with field \"ops\" (the per-kernel rows of stats.json)",
-              stats.is_object() ? "no field \"ops\"" : input::describe_value(stats));
-    diags.throw_if_any();
-  }
-  const json& ops = stats.at("ops");
-  if (!ops.is_array()) {
-    diags.add("/ops", "an array of kernel rows", input::describe_value(ops));
-    diags.throw_if_any();
-  }
-  const std::vector<std::string> names = action_names();
-  std::vector<KernelRecord> out;
-  out.reserve(ops.size());
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    const std::string pointer = pointer_to_item("/ops", i);
-    const json& row = ops[i];
-    if (!row.is_object()) {
-      diags.add(pointer, "an object (one kernel)", input::describe_value(row));
-      continue;
-    }
-    KernelRecord k;
-    read_string(row, "layer", pointer, k.layer, diags);
-    read_string(row, "op", pointer, k.op, diags);
-    read_string(row, "phase", pointer, k.phase, diags);
-    read_string(row, "path", pointer, k.path, diags);
-    read_string(row, "unit", pointer, k.unit, diags);
-    if (row.contains("kernels")) read_count(row.at("kernels"), pointer_to_field(pointer, "kernels"), k.runs, diags);
-    // Kernels on different units overlap: a kernel's latency share is its
-    // attributed cycles (its part of the wall clock) when the run gives them.
-    const char* cycles_field = row.contains("attributed_cycles") ? "attributed_cycles" : "cycles";
-    if (!row.contains(cycles_field))
-      diags.add(pointer_to_field(pointer, cycles_field), "field \"cycles\" (an integer >= 0)", "nothing");
-    else
-      read_count(row.at(cycles_field), pointer_to_field(pointer, cycles_field), k.cycles, diags);
-    const std::string ap = pointer_to_field(pointer, "actions");
-    if (!row.contains("actions")) {
-      diags.add(ap, "field \"actions\" (action name -> count)", "nothing");
-    } else if (!row.at("actions").is_object()) {
-      diags.add(ap, "an object (action name -> count)", input::describe_value(row.at("actions")));
-    } else {
-      for (const auto& [name, v] : row.at("actions").items()) {
-        const auto at = std::find(names.begin(), names.end(), name);
-        if (at == names.end()) {
-          diags.add(pointer_to_field(ap, name), "an action declared in models/hw/core/actions.hpp",
-                    "\"" + name + "\"", input::did_you_mean_hint(name, names));
-          continue;
-        }
-        std::uint64_t n = 0;
-        if (read_count(v, pointer_to_field(ap, name), n, diags)) k.actions.n[static_cast<std::size_t>(at - names.begin())] = n;
-      }
-    }
-    out.push_back(std::move(k));
-  }
-  diags.throw_if_any();
-  return out;
-}
 
 const std::vector<std::string>& sram_buffers() {
   static const std::vector<std::string> b{"ifmap", "filter", "ofmap", "vector"};
@@ -295,18 +195,7 @@ CostReport estimate(const std::vector<KernelRecord>& kernels, const hw::HwConfig
           case ChargeKind::entry_energy: each = t.value(ch.name, Quantity::energy_pj, needed); break;
           case ChargeKind::sram_read_byte: each = macros.at(ch.name).read_pj_per_byte; break;
           case ChargeKind::sram_write_byte: each = macros.at(ch.name).write_pj_per_byte; break;
-          case ChargeKind::dram_bit: {
-            const auto it = t.dram_pj_per_bit.find(ch.name);
-            if (it == t.dram_pj_per_bit.end()) {
-              std::vector<std::string> types;
-              for (const auto& [type, f] : t.dram_pj_per_bit) types.push_back(type);
-              throw InputError(Diagnostic{t.file, pointer_to_field(pointer_to_field("/dram", ch.name), "energy_pj_per_bit"),
-                                          fmt::format("the energy per bit of DRAM type {} (needed for {})", ch.name, needed),
-                                          "no such DRAM type in the table", input::did_you_mean_hint(ch.name, types)});
-            }
-            each = it->second.value;
-            break;
-          }
+          case ChargeKind::dram_bit: each = t.dram(ch.name, needed).value; break;
         }
         ac.charges.push_back({ch.figure(), ch.per_count, each});
         ac.pj_per_count += ch.per_count * each;
@@ -411,10 +300,6 @@ CostReport estimate(const std::vector<KernelRecord>& kernels, const hw::HwConfig
   if (c.norm.kind == hw::NormUnitKind::int_bn) latency_note("int.isqrt32", c.norm.isqrt_latency, "isqrt_latency");
   for (const std::string& v : t.variations) r.notes.push_back("table varied: " + v);
   return r;
-}
-
-CostReport estimate(const json& stats, const hw::HwConfig& config, const TechTable& table, const std::string& stats_file) {
-  return estimate(kernels_from_stats(stats, stats_file), config, table);
 }
 
 namespace {

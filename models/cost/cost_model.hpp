@@ -8,8 +8,9 @@
 //             normalization and random-bit lanes) x (1 + area_overhead_fraction)
 //   latency = cycles / clock;  average power = energy / latency
 //
-// Plain C++ (no SystemC): it reads the per-kernel rows of stats.json, so
-// `qtsim report DIR` can run from files alone.
+// Plain C++ (no SystemC), and nothing from sim/: it reads kernel records (the
+// per-kernel rows of stats.json, read by sim/costinput), so `qtsim report DIR`
+// can run from files alone.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -39,10 +40,7 @@ struct KernelRecord {
   hw::ActionCounts actions;
 };
 
-// The "ops" rows of a parsed stats.json; `file` names it in errors. Throws
-// input::InputError (JSON pointer, expected, found) for a missing or
-// malformed row or an action name actions.hpp does not declare.
-std::vector<KernelRecord> kernels_from_stats(const nlohmann::json& stats, const std::string& file);
+// sim/costinput/stats_kernels.hpp reads them from a stats.json.
 
 // --- SRAM macros from the table's fits ----------------------------------------
 
@@ -124,11 +122,9 @@ struct CostReport {
 };
 
 // Every figure an action with a nonzero count needs must be in the table, or
-// input::InputError names the table file and the entry. Area needs the
-// entries of every instantiated unit (a unit with 0 lanes needs none).
+// MissingFigure names the entry (or DRAM type) and what needs it. Area needs
+// the entries of every instantiated unit (a unit with 0 lanes needs none).
 CostReport estimate(const std::vector<KernelRecord>& kernels, const hw::HwConfig& config, const TechTable& table);
-CostReport estimate(const nlohmann::json& stats, const hw::HwConfig& config, const TechTable& table,
-                    const std::string& stats_file = "stats.json");
 
 // Everything in the report, deterministic (no timestamps): re-running gives
 // byte-identical text.

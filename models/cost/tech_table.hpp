@@ -12,15 +12,12 @@
 // resolved when the table is loaded and again after every variation, so
 // varying int.mul8 also changes every MAC built from it.
 //
-// A table may derive from another ("derives_from": path relative to the
-// table, plus "scale": energy, area and leakage factors): the base is loaded
-// and checked on its own, its plain values scaled (energies and SRAM read
-// energy by the energy factor, areas by the area factor, leakage powers by
-// the leakage factor; latencies, ratios, exponents and DRAM energies are not
-// scaled), then this table's own entries, SRAM fits, DRAM types and
-// parameters replace the base's, whole figure by whole figure.
+// This header holds the plain structures and the arithmetic on them. Reading
+// and checking table files (derived tables, ranges, messages naming file and
+// JSON pointer) is the input side's: sim/costinput/tech_table_loader.hpp.
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +41,7 @@ struct Figure {
 };
 
 enum class Quantity { energy_pj, area_um2, latency_cycles };
+inline constexpr Quantity kQuantities[] = {Quantity::energy_pj, Quantity::area_um2, Quantity::latency_cycles};
 std::string_view quantity_key(Quantity q);  // "energy_pj", "area_um2", "latency_cycles"
 
 struct Entry {
@@ -92,35 +90,54 @@ struct TechTable {
   std::vector<std::string> variations;            // applied variations, "PATH: OLD -> NEW"
 
   bool has(const std::string& entry, Quantity q) const;
-  // The figure, or input::InputError naming this table's file, the entry's
-  // pointer and `needed_for` ("action norm.fp32.sqrt, counted 1234 times").
+  // The figure, or MissingFigure naming the entry and `needed_for`
+  // ("action norm.fp32.sqrt, counted 1234 times").
   const Figure& figure(const std::string& entry, Quantity q, const std::string& needed_for) const;
   double value(const std::string& entry, Quantity q, const std::string& needed_for) const {
     return figure(entry, q, needed_for).value;
   }
+  // The energy per bit of a DRAM type, or MissingFigure.
+  const Figure& dram(const std::string& type, const std::string& needed_for) const;
   // The plain (uncomposed) figures behind an entry's quantity, each with how
   // many of it one instance contains: mac.int8_acc32 energy -> {int.mul8: 1, int.add32: 1}.
   std::map<std::string, double> leaves(const std::string& entry, Quantity q) const;
+  std::vector<std::string> entry_names() const;
 };
 
-// Reads, checks and resolves a technology table (any path: the presets in
-// workloads/tech/ or a user's own). Throws input::InputError listing every
-// problem, each naming the file, the JSON pointer, what was expected and what
-// was found.
-TechTable load_tech_table(const std::string& path);
+// A figure the cost model needs and the table lacks. The input side turns it
+// into an input error with a did-you-mean hint (sim/costinput/tech_table_loader.hpp).
+class MissingFigure : public std::runtime_error {
+ public:
+  MissingFigure(std::string file, std::vector<std::string> where, std::string expected, std::string found,
+                std::string name, std::vector<std::string> known);
+  std::string file;                // the table's file
+  std::vector<std::string> where;  // JSON pointer fields: {"entries", NAME, "energy_pj"}, {"dram", TYPE, ...}
+  std::string expected, found;
+  std::string name;                // the entry or DRAM type asked for
+  std::vector<std::string> known;  // the names the table has instead (empty when the entry exists)
+};
 
-// The same for an already parsed document named `file` in messages;
-// "derives_from" is resolved relative to `file`'s folder.
-TechTable parse_tech_table(nlohmann::json document, const std::string& file);
+// Nesting of compositions deeper than this is refused (a chain of 100000
+// entries each composed of the next overflowed the stack; found by fuzzing).
+inline constexpr int kMaxCompositionDepth = 64;
 
-// The table file for a hardware configuration's "technology": a name such as
-// "45nm" means `tech_dir`/45nm.json; anything ending in ".json" is a path.
-std::string tech_table_path(const std::string& technology, const std::string& tech_dir);
+// Why a composition cannot be summed.
+struct CompositionProblem {
+  enum class Kind { unknown_part, part_without_quantity, cycle, too_deep };
+  Kind kind;
+  std::string entry;  // the composed entry where it shows
+  Quantity quantity;
+  std::string part;   // the part concerned
+};
+
+// Sums every composition, parts first. Returns the problems; a table that
+// loaded has none, and a variation cannot create one.
+std::vector<CompositionProblem> resolve_compositions(TechTable& table);
 
 // The resolved table (every figure's value and provenance), for embedding in reports.
 nlohmann::ordered_json to_json(const TechTable& table);
 
-// --- Sensitivity: one figure changed (issue 4 item 5, `--vary PATH=LOW:HIGH`).
+// --- Sensitivity: one number of the table changed (`--vary PATH=LOW:HIGH`).
 //
 // Paths name one number of the table:
 //   ENTRY.energy_pj | ENTRY.area_um2 | ENTRY.latency_cycles   (e.g. fp32.div.energy_pj)
@@ -128,32 +145,30 @@ nlohmann::ordered_json to_json(const TechTable& table);
 //   sram.write_energy_ratio, sram.word_width_exponent, sram.extra_port_area_factor, sram.leakage_factor
 //   dram.TYPE.energy_pj_per_bit                               (e.g. dram.LPDDR4.energy_pj_per_bit)
 //   logic_leakage_mw_per_mm2, area_overhead_fraction
-// Setting a composed figure replaces the composition by the plain value;
-// compositions that use the figure follow it.
 struct Variation {
   std::string path;
   double value = 0;
 };
-struct VariationRange {
+struct VariationRange {  // --vary PATH=LOW:HIGH
   std::string path;
   double low = 0, high = 0;
 };
 
-// "PATH=VALUE"; throws input::InputError (file "command line") if malformed.
-Variation parse_variation(std::string_view text);
-// "PATH=LOW:HIGH"; throws input::InputError if malformed or LOW > HIGH.
-VariationRange parse_variation_range(std::string_view text);
+struct TableNumber {
+  std::string path;
+  double* value = nullptr;
+  Figure* figure = nullptr;     // the figure it is, or
+  PowerLawFit* fit = nullptr;   // the SRAM fit it is a parameter of
+};
+std::vector<TableNumber> table_numbers(TechTable& table);
 
-// Every path apply_variation accepts for this table, sorted.
+// Every path, sorted.
 std::vector<std::string> variable_paths(const TechTable& table);
-// The current value at `path`; throws input::InputError for an unknown path.
-double variable_value(const TechTable& table, const std::string& path);
-// Sets the number at `path`, re-resolves compositions and records the change
-// in table.variations and in the figure's adjustments; returns
-// "PATH: OLD -> NEW". Throws input::InputError for an unknown path (with a
-// did-you-mean hint) or a negative value where figures must be >= 0.
-std::string apply_variation(TechTable& table, const Variation& variation);
-// "PATH=VALUE" at once.
-std::string apply_variation(TechTable& table, std::string_view text);
+
+// Sets the number at `path`: a composed figure becomes the plain value (the
+// compositions that use it follow it), the change is recorded in
+// table.variations and in the figure's adjustments. Returns "PATH: OLD -> NEW",
+// or nothing when the table has no such path.
+std::optional<std::string> set_number(TechTable& table, const std::string& path, double value);
 
 }  // namespace qtsim::cost

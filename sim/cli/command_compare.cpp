@@ -12,6 +12,7 @@
 #include "preset_paths.hpp"
 #include "reports/compare_report.hpp"
 #include "sim/compare/compare_run.hpp"
+#include "sim/costinput/table_variation.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "run_files.hpp"
 #include "sim/util/interrupt.hpp"
@@ -43,10 +44,11 @@ double parse_factor(const std::string& text) {
 int run_compare(const Args& args) {
   po::options_description opts("compare options");
   opts.add_options()
-      ("baseline", po::value<std::string>(), "FP32-BN hardware (default: derived from --candidate, else workloads/hw/fp32-bn-16x16.json)")
-      ("candidate", po::value<std::string>(), "int8 hardware with a Fixup unit (default: derived from --baseline, else "
-                                              "workloads/hw/int8-fixup-16x16.json); the other designs keep its array, "
-                                              "SRAM, clock, DRAM and node")
+      ("baseline", po::value<std::string>(), "FP32-BN hardware: a preset name (fp32-bn-16x16, ...) or a file (.json); default: "
+                                             "derived from --candidate, else fp32-bn-16x16")
+      ("candidate", po::value<std::string>(), "int8 hardware with a Fixup unit: a preset name or a file (.json); default: "
+                                              "derived from --baseline, else int8-fixup-16x16; the other designs keep its "
+                                              "array, SRAM, clock, DRAM and node")
       ("tech", po::value<std::string>(), "technology table for every design: a node name (45nm, ...) or a table file (.json); default: each hardware's technology")
       ("vary", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH: re-evaluate the ratios with one table entry at LOW and at HIGH (repeatable)")
       ("low-leakage-factor", po::value<std::string>()->default_value("0.01"), "sram.leakage_factor of the low-leakage SRAM variant")
@@ -65,9 +67,21 @@ int run_compare(const Args& args) {
   const auto& v = p.values;
   compare::CompareOptions o;
   o.workload_file = v["workload"].as<std::string>();
-  if (v.count("baseline")) o.baseline_hw = v["baseline"].as<std::string>();
-  if (v.count("candidate")) o.candidate_hw = v["candidate"].as<std::string>();
-  if (v.count("tech")) o.tech = v["tech"].as<std::string>();
+  // Preset names are resolved (and every unknown one reported) before any work.
+  std::vector<input::Diagnostic> unknown_presets;
+  const auto preset = [&](const char* folder, const char* key) -> std::optional<std::string> {
+    if (!v.count(key)) return std::nullopt;
+    try {
+      return preset_option(folder, v[key].as<std::string>(), std::string("--") + key);
+    } catch (const input::InputError& e) {
+      unknown_presets.insert(unknown_presets.end(), e.diagnostics().begin(), e.diagnostics().end());
+      return std::nullopt;
+    }
+  };
+  o.baseline_hw = preset("hw", "baseline");
+  o.candidate_hw = preset("hw", "candidate");
+  o.tech = preset("tech", "tech");
+  if (!unknown_presets.empty()) throw input::InputError(unknown_presets);
   if (v.count("vary"))
     for (const std::string& s : v["vary"].as<std::vector<std::string>>()) o.variations.push_back(compare::parse_vary_option(s));
   o.low_leakage_factor = parse_factor(v["low-leakage-factor"].as<std::string>());

@@ -12,6 +12,8 @@
 #include "reports/run_report.hpp"
 #include "reports/text_format.hpp"
 #include "report_input.hpp"
+#include "sim/costinput/stats_kernels.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "run_files.hpp"
@@ -61,7 +63,8 @@ int run_report(const Args& args) {
   const nlohmann::json& stats = run.stats;
   const std::string& stats_file = run.stats_file;
   const hw::HwConfig config = hardware_of(stats, stats_file);
-  const std::string table_file = tech_table_file(v.count("tech") ? v["tech"].as<std::string>() : config.technology);
+  const std::string table_file = v.count("tech") ? preset_option("tech", v["tech"].as<std::string>(), "--tech")
+                                                 : tech_table_file(config.technology);
   const cost::TechTable table = cost::load_tech_table(table_file);
   // Into the run's own folder the report adds derived files; into another
   // folder it is that folder's run, and replaces whatever an earlier run left.

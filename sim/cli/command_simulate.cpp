@@ -38,7 +38,7 @@ void report_numeric_faults(const hwsim::StepOutcome& o, const hw::HwConfig& conf
 int run_simulate(const Args& args) {
   po::options_description opts("simulate options");
   opts.add_options()
-      ("hw", po::value<std::string>(), "hardware configuration (workloads/hw/*.json)")
+      ("hw", po::value<std::string>(), "hardware configuration: a preset name (int8-fixup-16x16, ...: workloads/hw/NAME.json) or a file (.json)")
       ("dataflow", po::value<std::string>(), "override the MAC array's dataflow: os, ws or is")
       ("array", po::value<std::string>(), "override the MAC array's size, ROWSxCOLS (e.g. 8x8)")
       ("steps", po::value<std::int64_t>(), "training steps to simulate (default 1)")

@@ -67,7 +67,7 @@ struct Digest {
 int run_validate(const Args& args) {
   po::options_description opts("validate options");
   opts.add_options()
-      ("hw", po::value<std::string>(), "hardware configuration (workloads/hw/*.json)")
+      ("hw", po::value<std::string>(), "hardware configuration: a preset name (int8-fixup-16x16, ...: workloads/hw/NAME.json) or a file (.json)")
       ("dataflow", po::value<std::string>(), "override the MAC array's dataflow: os, ws or is")
       ("array", po::value<std::string>(), "override the MAC array's size, ROWSxCOLS (e.g. 8x8)")
       ("steps", po::value<std::int64_t>(), "training steps to compare (default 1)")

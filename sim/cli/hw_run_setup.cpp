@@ -12,6 +12,7 @@
 #include "sim/input/diagnostic.hpp"
 #include "sim/train/trainer.hpp"
 #include "sim/util/output_path.hpp"
+#include "preset_paths.hpp"
 #include "workload_overrides.hpp"
 
 namespace qtsim::cli {
@@ -98,7 +99,7 @@ HwRunSetup prepare_hw_run(const po::variables_map& v, const char* verb) {
   if (v.count("scheme")) overrides.scheme = v["scheme"].as<std::string>();
   if (v.count("steps")) overrides.steps = v["steps"].as<std::int64_t>();
   HwRunSetup s{load_with_overrides(v["workload"].as<std::string>(), overrides), {}, {}, {}, std::nullopt};
-  const std::string hw_path = v["hw"].as<std::string>();
+  const std::string hw_path = preset_option("hw", v["hw"].as<std::string>(), "--hw");
   s.hw_document = hwconfig::load_hw_config_json(hw_path);
   apply_hw_overrides(v, s.hw_document);
   s.config = hwconfig::parse_hw_config(s.hw_document, hw_path);

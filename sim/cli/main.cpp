@@ -12,7 +12,10 @@
 
 #include <systemc>
 
+#include "build_info.hpp"
 #include "command.hpp"
+#include "models/cost/tech_table.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/did_you_mean.hpp"
@@ -31,10 +34,13 @@ const char* kUsage =
     "  compare WORKLOAD    FP32-BN vs int8-EOQ (Fixup) side by side, iso-area and int8 schemes: compare.json/.md/.html\n"
     "  sweep SWEEP.json --out DIR\n"
     "                      run a design-space sweep, one process per point; `sweep collect DIR` merges it (Pareto fronts)\n"
-    "  check WORKLOAD      check a workload file and print its expanded network\n"
+    "  check FILE          check a workload, hardware configuration or technology table and print what it holds\n"
     "  import MODEL.onnx --out WORKLOAD.json\n"
     "                      turn an ONNX model (e.g. exported from PyTorch) into a workload\n"
-    "  scheme [NAME]       list the scheme presets, or print one as JSON\n";
+    "  scheme [NAME]       list the scheme presets, or print one as JSON\n"
+    "HW (--hw, --baseline, --candidate) and TABLE (--tech) are preset names (workloads/hw/NAME.json,\n"
+    "workloads/tech/NAME.json) or files ending in .json.\n"
+    "qtsim --version       the version and the git commit it was built from\n";
 
 // The verb's exit code (an unknown verb is bad input).
 int run_verb(const std::string& verb, const qtsim::cli::Args& args) {
@@ -72,6 +78,10 @@ extern "C" int sc_main(int argc, char** argv) {
     std::cout << kUsage;
     return argc < 2 ? input::kExitBadInput : 0;
   }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::cout << "qtsim " << cli::build_version() << " (commit " << cli::build_commit() << ")\n";
+    return 0;
+  }
   const std::string verb = argv[1];
   const cli::Args args(argv + 2, argv + argc);
   try {
@@ -84,6 +94,9 @@ extern "C" int sc_main(int argc, char** argv) {
     return 128 + i.signal;
   } catch (const input::InputError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << "error: " << d.str() << "\n";
+    return input::kExitBadInput;
+  } catch (const cost::MissingFigure& m) {  // a technology table without a figure this run needs
+    std::cerr << "error: " << cost::to_diagnostic(m).str() << "\n";
     return input::kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";

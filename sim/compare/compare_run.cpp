@@ -8,6 +8,8 @@
 #include "design_derivation.hpp"
 #include "iso_area.hpp"
 #include "models/cost/cost_model.hpp"
+#include "sim/costinput/table_variation.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/hwsim/hardware_fit.hpp"
 #include "sim/hwsim/hw_session.hpp"

@@ -132,11 +132,6 @@ TEST(TechTableScaling, EveryNodeIsTheBaseTimesItsFactors) {
   }
 }
 
-TEST(TechTable, PathForATechnologyName) {
-  EXPECT_EQ(tech_table_path("45nm", "workloads/tech"), "workloads/tech/45nm.json");
-  EXPECT_EQ(tech_table_path("my/synth.json", "workloads/tech"), "my/synth.json");
-}
-
 // A user-supplied table (own file, anywhere) is what the model uses.
 TEST(TechTableUser, OwnCompleteTableIsHonoured) {
   TempDir dir;
@@ -183,6 +178,22 @@ TEST(TechTable, MissingEntryNamesFileEntryAndUse) {
       << msg;
   EXPECT_NE(input_error([&] { (void)t.figure("unit.vector_lane", Quantity::energy_pj, "x"); }).find("an entry without it"),
             std::string::npos);
+}
+
+// The model reports what is missing as plain data; the input side adds the hint.
+TEST(TechTable, MissingFigureCarriesWhereAndTheNamesThereAre) {
+  const TechTable t = load_tech_table(tech_file("45nm"));
+  try {
+    (void)t.dram("HBM3", "x");
+    FAIL() << "no MissingFigure";
+  } catch (const MissingFigure& m) {
+    EXPECT_EQ(m.where, (std::vector<std::string>{"dram", "HBM3", "energy_pj_per_bit"}));
+    EXPECT_EQ(m.name, "HBM3");
+    EXPECT_EQ(m.known, (std::vector<std::string>{"DDR3", "GDDR5", "HBM2", "LPDDR4"}));
+    EXPECT_EQ(std::string(m.what()).rfind(t.file + ": at /dram/HBM3/energy_pj_per_bit: expected the energy per bit", 0), 0u)
+        << m.what();
+    EXPECT_EQ(to_diagnostic(m).hint, "did you mean 'HBM2'?");
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "fuzz_targets.hpp"
 #include "models/cost/tech_table.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/json_file.hpp"
 

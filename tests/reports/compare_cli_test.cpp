@@ -219,7 +219,7 @@ TEST(CompareCommand, MalformedInputsExit2AndWriteNothing) {
   expect_refused("compare workloads/resnet20-cifar-bn.json --vary fp32.sqrt.energy_pj=80:20", "LOW <= HIGH", out);
   expect_refused("compare workloads/resnet20-cifar-bn.json --vary fp32.sqrtt.energy_pj=1:2", "fp32.sqrt", out);
   expect_refused("compare workloads/resnet20-cifar-bn.json --vary fp32.sqrt.energy_pj=-1:2", "fp32.sqrt.energy_pj", out);
-  expect_refused("compare workloads/resnet20-cifar-bn.json --tech 3nm", "3nm.json", out);
+  expect_refused("compare workloads/resnet20-cifar-bn.json --tech 3nm", "found \"3nm\" (did you mean '32nm'?)", out);
   expect_refused("compare workloads/resnet20-cifar-bn.json --low-leakage-factor lots", "--low-leakage-factor", out);
   expect_refused("compare workloads/resnet20-cifar-bn.json --candidate workloads/hw/fp32-bn-16x16.json",
                  "fp32-bn-16x16.json: expected hardware that can run", out);

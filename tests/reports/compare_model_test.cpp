@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "models/cost/cost_model.hpp"
+#include "sim/costinput/table_variation.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "reports/compare_model.hpp"
 #include "reports/compare_charts.hpp"
 #include "reports/compare_report.hpp"

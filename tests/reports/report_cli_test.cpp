@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "models/cost/cost_model.hpp"
+#include "sim/costinput/stats_kernels.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "reports/text_format.hpp"
 #include "reports/unit_colors.hpp"
 #include "run_tool.hpp"
@@ -284,7 +286,8 @@ TEST(ReportCommand, MalformedInputsExit2AndWriteNothing) {
   std::ofstream(d.path / "badhw" / "stats.json") << stats.dump();
   expect_refused("report " + (d.path / "badhw").string() + " --out " + out.string(), "/hardware/mac_array/rows", out);
   // Missing and malformed technology tables.
-  expect_refused("report " + simulated().string() + " --tech 3nm --out " + out.string(), "3nm.json", out);
+  expect_refused("report " + simulated().string() + " --tech 3nm --out " + out.string(),
+                 "at --tech: expected a file ending in .json, or a preset of workloads/tech: 16nm", out);
   std::ofstream(d.path / "bad-table.json") << "{\"name\": \"x\", \"entries\": {\"int.add8\": {\"energy_pj\": {\"value\": -1}}}}";
   expect_refused("report " + simulated().string() + " --tech " + (d.path / "bad-table.json").string() + " --out " + out.string(),
                  "bad-table.json", out);
