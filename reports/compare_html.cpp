@@ -13,8 +13,11 @@ std::string compare_html(const Comparison& c) {
   const std::string low = fmt::format("low-leakage SRAM (sram.leakage_factor = {:g}), same simulations", c.input.low_leakage_factor);
   HtmlPage page("qtsim compare: " + c.input.workload_name);
   page.section("designs", "Designs");
+  for (const std::string& w : c.input.warnings) page.paragraph("Warning: " + w);
   page.paragraph(ratio_convention());
   page.raw(to_html(designs_table(c)));
+  page.paragraph("How each design's hardware was chosen:");
+  page.list(derivation_lines(c));
   page.section("headline", "Headline");
   page.raw(to_html(headline_table(c, c.base, "Tables as given")));
   page.raw(to_html(headline_table(c, c.low_leakage, low)));
@@ -40,15 +43,14 @@ std::string compare_html(const Comparison& c) {
   page.raw(to_html(claims_table(c)));
   page.section("drivers", "What drives these ratios");
   page.list(driver_summary_lines(c));
-  page.paragraph("Percentages are each figure's share of the difference between the baseline and the candidate; the "
-                 "path in parentheses is what --vary changes.");
+  page.paragraph(drivers_explanation());
   if (!c.drivers.empty()) {
     const RatioDrivers& d = c.drivers.front();
     page.raw(to_html(drivers_table(d.energy, "Energy", "energy")));
     page.raw(to_html(drivers_table(d.power, "Power", "power")));
     page.raw(to_html(drivers_table(d.area, "Area", "area")));
     page.raw(to_html(drivers_table(d.latency, "Latency (busy and stalled time by unit)", "time")));
-    for (NormScope s : norm_scopes())
+    for (NormScope s : c.input.has_normalization ? norm_scopes() : std::vector<NormScope>{})
       page.raw(to_html(drivers_table(d.stage_power.at(s), "Normalization stage, " + scope_title(s) + ": power", "power")));
   }
   page.section("schemes", "The int8 schemes side by side");

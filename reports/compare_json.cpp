@@ -81,12 +81,13 @@ ordered_json evaluation_json(const Comparison& c, const Evaluation& e) {
   return designs;
 }
 
-ordered_json drivers_json(const std::vector<Driver>& ds) {
+ordered_json drivers_json(const DriverSet& ds) {
   ordered_json a = ordered_json::array();
-  for (const Driver& d : ds)
+  for (const Driver& d : ds.top)
     a.push_back({{"figure", d.figure}, {"baseline", d.baseline}, {"design", d.other}, {"difference", d.difference},
-                 {"share_of_difference", d.share}, {"vary_path", d.vary_path}});
-  return a;
+                 {"share_of_difference", num(d.share)}, {"share_of_gross_difference", d.gross_share},
+                 {"vary_path", d.vary_path}});
+  return {{"net_difference", ds.net}, {"gross_difference", ds.gross}, {"offsetting", ds.offsetting()}, {"top", a}};
 }
 
 }  // namespace
@@ -107,6 +108,7 @@ ordered_json compare_json(const Comparison& c) {
     designs.push_back({{"design", d.key},
                        {"label", d.label},
                        {"role", d.role},
+                       {"derivation", d.derivation},
                        {"workload", d.workload},
                        {"scheme", d.scheme},
                        {"technology_table", tk != in.design_table.end() ? tk->second : ""},
@@ -116,6 +118,8 @@ ordered_json compare_json(const Comparison& c) {
   }
   j["designs"] = designs;
   j["iso_area"] = in.iso_area;
+  j["warnings"] = in.warnings;
+  j["has_normalization"] = in.has_normalization;
   j["notes"] = in.notes;
   j["results"] = evaluation_json(c, c.base);
   j["low_leakage_sram"] = {{"sram.leakage_factor", in.low_leakage_factor}, {"results", evaluation_json(c, c.low_leakage)}};

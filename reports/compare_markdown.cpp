@@ -30,7 +30,10 @@ std::string compare_markdown(const Comparison& c) {
        "`. Every figure is also in `compare.json`; each design's statistics are in `<design>/stats.json` "
        "(run `qtsim report` on that folder for its full report).\n\n";
   s += ratio_convention() + "\n\n";
-  s += "## Designs\n\n" + to_markdown(designs_table(c)) + "\n";
+  for (const std::string& w : c.input.warnings) s += "**Warning:** " + w + "\n\n";
+  s += "## Designs\n\n" + to_markdown(designs_table(c)) + "\nHow each design's hardware was chosen:\n\n";
+  for (const std::string& l : derivation_lines(c)) s += "- " + l + "\n";
+  s += "\n";
   s += "## Headline\n\n### Tables as given\n\n" + to_markdown(headline_table(c, c.base, "")) + "\n";
   s += "### " + low_caption(c) + "\n\n" + to_markdown(headline_table(c, c.low_leakage, "")) + "\n";
   if (c.ideal)
@@ -41,14 +44,13 @@ std::string compare_markdown(const Comparison& c) {
   s += "## EOQ's claims\n\n" + to_markdown(claims_table(c)) + "\n";
   s += "## What drives these ratios\n\n";
   for (const std::string& l : driver_summary_lines(c)) s += "- " + l + "\n";
-  s += "\nPercentages are each figure's share of the difference between the baseline and the candidate; the path in "
-       "parentheses is what `--vary` changes.\n\n";
+  s += "\n" + drivers_explanation() + "\n\n";
   if (const RatioDrivers* d = candidate_drivers(c)) {
     s += "### Energy\n\n" + to_markdown(drivers_table(d->energy, "", "energy")) + "\n";
     s += "### Power\n\n" + to_markdown(drivers_table(d->power, "", "power")) + "\n";
     s += "### Area\n\n" + to_markdown(drivers_table(d->area, "", "area")) + "\n";
     s += "### Latency (busy and stalled time by unit)\n\n" + to_markdown(drivers_table(d->latency, "", "time")) + "\n";
-    for (NormScope sc : norm_scopes())
+    for (NormScope sc : c.input.has_normalization ? norm_scopes() : std::vector<NormScope>{})
       s += "### Normalization stage, " + scope_title(sc) + ": power\n\n" +
            to_markdown(drivers_table(d->stage_power.at(sc), "", "power")) + "\n";
   }
@@ -61,6 +63,10 @@ std::string compare_markdown(const Comparison& c) {
 
 std::string compare_headline_text(const Comparison& c) {
   std::string s = fmt::format("qtsim compare {}: {}\n\n", c.input.workload_name, ratio_convention());
+  for (const std::string& w : c.input.warnings) s += "warning: " + w + "\n";
+  s += std::string(c.input.warnings.empty() ? "" : "\n") + "Designs:\n";
+  for (const std::string& l : derivation_lines(c)) s += "  " + l + "\n";
+  s += "\n";
   s += to_text(headline_table(c, c.base, "Whole training step (tables as given):")) + "\n";
   s += to_text(headline_table(c, c.low_leakage, "Whole training step, " + low_caption(c) + ":")) + "\n";
   if (c.ideal) s += to_text(memory_table(c, "Whole training step with ideal memory (" + ideal_memory_sentence() + "):")) + "\n";

@@ -40,6 +40,7 @@ RatioSet Evaluation::ratios(const std::string& key) const {
 }
 
 StageRatios Evaluation::stage_ratios(const std::string& key, NormScope s) const {
+  if (!has_normalization) return {nan(), nan(), nan(), nan(), nan(), nan()};
   const StageCost& b = designs.front().stages.at(s);
   const StageCost& d = design(key).stages.at(s);
   return {ratio(b.energy_pj, d.energy_pj),        ratio(b.seconds, d.seconds),
@@ -49,6 +50,7 @@ StageRatios Evaluation::stage_ratios(const std::string& key, NormScope s) const 
 
 Evaluation evaluate(const CompareInput& in, const std::map<std::string, cost::TechTable>& tables, bool ideal_memory) {
   Evaluation e;
+  e.has_normalization = in.has_normalization;
   for (const CompareDesign& d : in.designs) {
     const cost::TechTable& t = table_for(in, tables, d.key);
     const std::string file = d.key + (ideal_memory ? "/ideal-memory/stats.json" : "/stats.json");
@@ -102,7 +104,7 @@ RatioDrivers drivers_for(const Evaluation& e, const std::string& key, std::size_
     return v;
   };
   r.latency = ratio_drivers(time_parts(b), time_parts(d), DriverQuantity::energy, count);
-  for (Driver& x : r.latency) x.vary_path = "";  // cycles come from the simulation, not the table
+  for (Driver& x : r.latency.top) x.vary_path = "";  // cycles come from the simulation, not the table
   return r;
 }
 

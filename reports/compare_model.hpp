@@ -28,6 +28,7 @@ struct CompareDesign {
   std::string key;            // baseline, candidate, iso-area, wageubn, dfp
   std::string label;          // "FP32-BN 16x16"
   std::string role;           // one sentence: what it is in the comparison
+  std::string derivation;     // how its hardware was chosen: a preset, as given, or derived from another design
   std::string workload;       // the workload variant's name
   std::string scheme;         // scheme preset name
   nlohmann::json hardware;    // the checked hardware document
@@ -45,6 +46,10 @@ struct CompareInput {
   nlohmann::ordered_json workloads;       // the derived workload documents, embedded in compare.json
   nlohmann::ordered_json iso_area;        // how the iso-area design was matched
   std::vector<std::string> notes;         // choices a reader should know (defaults, overrides)
+  std::vector<std::string> warnings;      // what makes a ratio mean less than it seems (also on stdout)
+  // False when the network has nothing to normalize (no batchnorm layer in its
+  // BN variant): the normalization-stage ratios are then undefined (NaN, "n/a").
+  bool has_normalization = true;
   std::vector<cost::VariationRange> variations;  // --vary
   double low_leakage_factor = 0.01;       // the low-power SRAM assumption
 };
@@ -67,6 +72,7 @@ struct StageRatios {  // baseline stage / design stage
 
 struct Evaluation {
   std::vector<DesignCost> designs;  // CompareInput order
+  bool has_normalization = true;    // CompareInput::has_normalization
   const DesignCost& design(const std::string& key) const;
   RatioSet ratios(const std::string& key) const;                   // vs designs[0]
   StageRatios stage_ratios(const std::string& key, NormScope s) const;
@@ -83,10 +89,10 @@ std::map<std::string, cost::TechTable> varied_tables(const std::map<std::string,
 
 struct RatioDrivers {
   std::string design;
-  std::vector<Driver> energy, power, area;             // whole design vs baseline
-  std::map<NormScope, std::vector<Driver>> stage_energy, stage_power;
+  DriverSet energy, power, area;             // whole design vs baseline
+  std::map<NormScope, DriverSet> stage_energy, stage_power;
   // Latency: cycles by unit (busy) and stalls, baseline vs design.
-  std::vector<Driver> latency;
+  DriverSet latency;
 };
 RatioDrivers drivers_for(const Evaluation& e, const std::string& key, std::size_t count = 5);
 

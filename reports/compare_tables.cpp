@@ -32,14 +32,35 @@ const RatioDrivers* drivers_of(const Comparison& c, const std::string& key) {
   return nullptr;
 }
 
-std::string top_driver_text(const std::vector<Driver>& ds, std::size_t n, bool with_path) {
+std::string signed_value(double v, const std::string& kind) {
+  const std::string sign = v > 0 ? "+" : "";
+  if (kind == "energy") return sign + energy_si(v);
+  if (kind == "power") return sign + power_si(v);
+  if (kind == "area") return sign + area_mm2(v);
+  return sign + time_si(v);
+}
+
+std::string top_driver_text(const DriverSet& ds, std::size_t n, bool with_path, const std::string& kind) {
   std::string s;
-  for (std::size_t i = 0; i < ds.size() && i < n; ++i) {
+  for (std::size_t i = 0; i < ds.top.size() && i < n; ++i) {
+    const Driver& d = ds.top[i];
     if (!s.empty()) s += "; ";
-    s += fmt::format("{} {}", ds[i].figure, percent(ds[i].share));
-    if (with_path && !ds[i].vary_path.empty()) s += " (" + ds[i].vary_path + ")";
+    s += fmt::format("{} {} ({})", d.figure, signed_value(d.difference, kind),
+                     ds.offsetting() ? percent(d.gross_share) + " of the gross" : percent(d.share));
+    if (with_path && !d.vary_path.empty()) s += " [" + d.vary_path + "]";
   }
   return s;
+}
+
+// One ratio and its drivers: the net difference, then the largest figures.
+std::string driver_line(const std::string& what, const DriverSet& ds, const std::string& kind, bool with_path) {
+  if (ds.top.empty()) return what + ": no difference";
+  if (!ds.offsetting())
+    return fmt::format("{} (baseline - candidate = {}): {}", what, signed_value(ds.net, kind), top_driver_text(ds, 3, with_path, kind));
+  return fmt::format("{}: the figures' differences offset (net {} against {} in either direction), so shares of the net "
+                     "would mislead; largest differences, with their share of the gross: {}",
+                     what, signed_value(ds.net, kind), signed_value(ds.gross, kind).substr(1),
+                     top_driver_text(ds, 3, with_path, kind));
 }
 
 }  // namespace
@@ -174,19 +195,23 @@ TextTable claims_table(const Comparison& c) {
   return t;
 }
 
-TextTable drivers_table(const std::vector<Driver>& drivers, const std::string& quantity, const std::string& unit_kind) {
+TextTable drivers_table(const DriverSet& drivers, const std::string& quantity, const std::string& unit_kind) {
   TextTable t;
   t.caption = quantity;
-  t.header = {"figure", "baseline", "candidate", "baseline - candidate", "share of the difference", "--vary path"};
-  t.right = {false, true, true, true, true, false};
+  t.header = {"figure", "baseline", "candidate", "baseline - candidate", "share of the net difference",
+              "share of the gross difference", "--vary path"};
+  t.right = {false, true, true, true, true, true, false};
   auto fmt_v = [&](double v) {
     if (unit_kind == "energy") return energy_si(v);
     if (unit_kind == "power") return power_si(v);
     if (unit_kind == "area") return area_mm2(v);
     return time_si(v);
   };
-  for (const Driver& d : drivers)
-    t.add({d.figure, fmt_v(d.baseline), fmt_v(d.other), fmt_v(d.difference), percent(d.share), d.vary_path});
+  for (const Driver& d : drivers.top)
+    t.add({d.figure, fmt_v(d.baseline), fmt_v(d.other), signed_value(d.difference, unit_kind), percent(d.share),
+           percent(d.gross_share), d.vary_path});
+  t.add({"all figures", "", "", signed_value(drivers.net, unit_kind), drivers.offsetting() ? "n/a (offsetting)" : "100.0%",
+         "gross " + signed_value(drivers.gross, unit_kind).substr(drivers.gross > 0 ? 1 : 0), ""});
   return t;
 }
 
@@ -198,6 +223,13 @@ TextTable sensitivity_table(const Comparison& c) {
     t.add({r.path, sig(r.low_value) + " / " + sig(r.default_value) + " / " + sig(r.high_value), r.quantity, times(r.low),
            times(r.base), times(r.high)});
   return t;
+}
+
+std::vector<std::string> derivation_lines(const Comparison& c) {
+  std::vector<std::string> out;
+  for (const CompareDesign& d : c.input.designs)
+    out.push_back(fmt::format("{} ({}): {}", d.key, d.label, d.derivation.empty() ? std::string("as given") : d.derivation));
+  return out;
 }
 
 std::vector<std::string> definition_lines(const Comparison& c) {
@@ -223,22 +255,30 @@ std::vector<std::string> definition_lines(const Comparison& c) {
   return out;
 }
 
+std::string drivers_explanation() {
+  return "Each figure's difference is baseline - candidate (positive: the candidate spends less on it), with its share of "
+         "the net difference (the baseline's total - the candidate's). When the figures' differences largely offset "
+         "(the net is less than half of the gross, the sum of every figure's |difference|: a ratio near 1), shares of "
+         "the net would run into hundreds or thousands of percent and are left out; each figure's share of the gross "
+         "difference is given instead. The path in brackets is what --vary changes.";
+}
+
 std::vector<std::string> driver_summary_lines(const Comparison& c) {
   std::vector<std::string> out;
   if (c.base.designs.size() < 2) return out;
   const RatioDrivers* d = drivers_of(c, c.base.designs[1].key);
   if (!d) return out;
   const RatioSet r = c.base.ratios(d->design);
-  out.push_back(fmt::format("energy ratio {}: {}", times(r.energy), top_driver_text(d->energy, 3, true)));
-  out.push_back(fmt::format("power ratio {}: {}", times(r.power), top_driver_text(d->power, 3, true)));
-  out.push_back(fmt::format("area ratio {}: {}", times(r.area), top_driver_text(d->area, 3, true)));
-  out.push_back(fmt::format("speed-up {}: {} (cycles come from the simulation, not the table)", times(r.latency),
-                            top_driver_text(d->latency, 3, false)));
-  for (NormScope s : {NormScope::training, NormScope::inference}) {
-    const StageRatios sr = c.base.stage_ratios(d->design, s);
-    out.push_back(fmt::format("normalization {} power ratio {}: {}", scope_key(s), times(sr.power),
-                              top_driver_text(d->stage_power.at(s), 3, true)));
-  }
+  out.push_back(driver_line("energy ratio " + times(r.energy), d->energy, "energy", true));
+  out.push_back(driver_line("power ratio " + times(r.power), d->power, "power", true));
+  out.push_back(driver_line("area ratio " + times(r.area), d->area, "area", true));
+  out.push_back(driver_line("speed-up " + times(r.latency), d->latency, "time", false) +
+                " (cycles come from the simulation, not the table)");
+  if (c.input.has_normalization)
+    for (NormScope s : {NormScope::training, NormScope::inference}) {
+      const StageRatios sr = c.base.stage_ratios(d->design, s);
+      out.push_back(driver_line("normalization " + scope_key(s) + " power ratio " + times(sr.power), d->stage_power.at(s), "power", true));
+    }
   return out;
 }
 

@@ -25,11 +25,17 @@ TextTable schemes_table(const Comparison& c);
 // EOQ's published claims against the measured ratios.
 TextTable claims_table(const Comparison& c);
 // The figures driving one of the candidate's ratios.
-TextTable drivers_table(const std::vector<Driver>& drivers, const std::string& quantity, const std::string& unit_kind);
+TextTable drivers_table(const DriverSet& drivers, const std::string& quantity, const std::string& unit_kind);
 TextTable sensitivity_table(const Comparison& c);
+
+// One line per design: its label and how its hardware was chosen (preset, as given, derived).
+std::vector<std::string> derivation_lines(const Comparison& c);
 
 std::vector<std::string> definition_lines(const Comparison& c);
 std::string ratio_convention();
+
+// How to read the drivers: absolute differences, shares of the net or of the gross difference.
+std::string drivers_explanation();
 
 // The short "what drives this ratio" list: one line per ratio of the candidate.
 std::vector<std::string> driver_summary_lines(const Comparison& c);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace qtsim::reports {
 
@@ -24,32 +25,32 @@ std::string vary_path_of(const std::string& f, DriverQuantity q) {
   return f + ".energy_pj";
 }
 
-std::vector<Driver> ratio_drivers(const std::vector<std::pair<std::string, double>>& baseline,
-                                  const std::vector<std::pair<std::string, double>>& other, DriverQuantity q,
-                                  std::size_t count) {
+bool DriverSet::offsetting() const { return gross > 0 && std::fabs(net) < gross / 2; }
+
+DriverSet ratio_drivers(const std::vector<std::pair<std::string, double>>& baseline,
+                        const std::vector<std::pair<std::string, double>>& other, DriverQuantity q, std::size_t count) {
   std::map<std::string, Driver> by;
-  double tb = 0, to = 0;
-  for (const auto& [f, v] : baseline) {
-    by[f].baseline += v;
-    tb += v;
-  }
-  for (const auto& [f, v] : other) {
-    by[f].other += v;
-    to += v;
-  }
-  std::vector<Driver> out;
+  for (const auto& [f, v] : baseline) by[f].baseline += v;
+  for (const auto& [f, v] : other) by[f].other += v;
+  DriverSet set;
   for (auto& [f, d] : by) {
     d.figure = f;
     d.difference = d.baseline - d.other;
-    d.share = tb - to != 0 ? d.difference / (tb - to) : 0.0;
     d.vary_path = vary_path_of(f, q);
-    out.push_back(d);
+    set.net += d.difference;
+    set.gross += std::fabs(d.difference);
+    set.top.push_back(d);
   }
-  std::stable_sort(out.begin(), out.end(), [](const Driver& a, const Driver& b) {
+  const bool offset = set.offsetting();
+  for (Driver& d : set.top) {
+    d.share = offset ? std::numeric_limits<double>::quiet_NaN() : set.net != 0 ? d.difference / set.net : 0.0;
+    d.gross_share = set.gross > 0 ? d.difference / set.gross : 0.0;
+  }
+  std::stable_sort(set.top.begin(), set.top.end(), [](const Driver& a, const Driver& b) {
     return std::fabs(a.difference) > std::fabs(b.difference);
   });
-  if (out.size() > count) out.resize(count);
-  return out;
+  if (set.top.size() > count) set.top.resize(count);
+  return set;
 }
 
 std::vector<std::pair<std::string, double>> scaled(const std::vector<std::pair<std::string, double>>& v, double factor) {

@@ -5,16 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "chart_palette.hpp"
 #include "text_format.hpp"
 
 namespace qtsim::reports {
 
 namespace {
-
-// Okabe-Ito colour-blind-safe palette, then darker variants.
-const char* const kColours[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-                                "#F0E442", "#999999", "#004C7A", "#8A5F00", "#00664B", "#7A3E66"};
-constexpr int kColourCount = static_cast<int>(sizeof(kColours) / sizeof(kColours[0]));
 
 constexpr int kRowHeight = 20, kBarHeight = 13, kTitleHeight = 26, kLegendRow = 18, kAxisHeight = 22;
 constexpr double kCharWidth = 7.2;  // 12 px DejaVu Sans (the widest of the listed fonts), average
@@ -25,7 +21,7 @@ int text_width(const std::string& s) { return static_cast<int>(std::ceil(static_
 
 std::string fill_of(const std::string& id, int series) {
   // Series 0..7 plain colours; later ones (darker) hatched over their colour.
-  if (series < 8) return kColours[series % kColourCount];
+  if (series < 8) return series_colour(series);
   return "url(#" + id + "-p" + std::to_string(series) + ")";
 }
 
@@ -37,7 +33,7 @@ std::string patterns(const std::string& id, int count) {
         "<pattern id=\"{0}-p{1}\" width=\"7\" height=\"7\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate({2})\">"
         "<rect width=\"7\" height=\"7\" fill=\"{3}\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"7\" stroke=\"#ffffff\" "
         "stroke-width=\"{4}\"/></pattern>",
-        id, i, angle, kColours[i % kColourCount], "1.2");
+        id, i, angle, series_colour(i), "1.2");
   }
   return s.empty() ? s : "<defs>" + s + "</defs>";
 }

@@ -150,7 +150,7 @@ done
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows_md[@]}"
   echo
-  echo "Targets of issue #2:"
+  echo "Targets:"
   echo
   printf '%s\n' "${targets[@]}"
   echo

@@ -7,7 +7,8 @@
 #      the SystemC hardware computes equals the reference's, bit for bit;
 #   3. simulates one step and writes its energy/area/latency report;
 #   4. compares FP32+BN with int8 EOQ (Fixup) hardware on ResNet-18 (ImageNet).
-# About two to three minutes after the build on two cores.
+# Under a minute after the build on an idle two-core machine (46 s of CPU time,
+# measured on 2026-12-06; README.md).
 #   QTSIM_DEMO_STEPS=N   training steps of part 1 (default 300)
 #   QTSIM_DEMO_OUT=DIR   where the outputs go (default out/demo)
 set -euo pipefail

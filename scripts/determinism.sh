@@ -111,7 +111,7 @@ flags() {  # the compile flags of the build type DIR was configured with
   sed -n "s/^CMAKE_CXX_FLAGS_$type:STRING=//p" "$1/CMakeCache.txt"
 }
 {
-  echo "# Determinism across builds (issue 5 item 7)"
+  echo "# Determinism across builds"
   echo
   echo "\`scripts/determinism.sh\` builds qtsim twice, optimized (Release: \`$(flags "$opt")\` and \`-march=native\`)"
   echo "and unoptimized (Debug: \`$(flags "$o0")\`, no \`-march=native\`), both with \`-ffp-contract=off\`,"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Fits the SRAM figures of the technology tables to the CACTI 7 points in
-../shared/COSTS.md (one read/write port, 64-bit port, itrs-hp, 360 K).
+"""Fits the SRAM figures of the technology tables to CACTI 7 points (CACTI 7:
+Balasubramonian et al., ACM TACO 14(2), 2017) for 8, 64 and 512 KB banks:
+one read/write port, 64-bit port, itrs-hp cells, 360 K.
 
 Functional form (docs/COSTMODEL.md "SRAM"): for one bank of capacity C bytes,
 
@@ -16,7 +17,6 @@ Run: python3 scripts/fit_sram.py   (prints the "sram" fits as JSON)
 import json
 import math
 
-CACTI = "CACTI 7 via ../shared/COSTS.md (SRAM table: 1 R/W port, 64-bit port, itrs-hp, 360 K)"
 POINTS = {
     "45nm": {
         "read_energy_pj": [(8192, 6.05), (65536, 21.2), (524288, 59.9)],

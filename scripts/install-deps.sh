@@ -8,7 +8,9 @@ packages=(
   libsystemc-dev nlohmann-json3-dev libfmt-dev
   libboost-dev libboost-program-options-dev
   libgtest-dev zlib1g-dev
+  libonnx-dev libprotobuf-dev  # qtsim import reads ONNX models with Debian's ONNX library
   dataset-fashion-mnist
+  parallel  # GNU parallel: the test suite runs sweep shards through it (docs/SWEEP.md)
 )
 # Extra groups on request: QTSIM_EXTRA_PACKAGES="chromium clang" scripts/install-deps.sh
 if [ -n "${QTSIM_EXTRA_PACKAGES:-}" ]; then

@@ -44,7 +44,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo " (with uncommitted changes)" || true)
 results=docs/results/long-validation.md
 {
-  echo "# Long validation run (issue 5 item 8)"
+  echo "# Long validation run"
   echo
   echo "\`scripts/long-validate.sh\` runs \`${command[*]}\`: the hardware model and the"
   echo "bit-exact reference train the same network on the same batches from the same seed, and every tensor"

@@ -4,7 +4,7 @@
 // the SRAM fits, DRAM energies per bit and the area model's parameters of one
 // technology node. Every figure carries its provenance: a published source or
 // an estimate with its reasoning; the cost model only multiplies counts by
-// these figures (DESIGN.md principle 4).
+// these figures (costs are data, not code).
 //
 // A figure is either a value or a composition: "composed_of": {"int.mul8": 1,
 // "int.add32": 1} is the sum of those entries' same quantity (energy of the

@@ -52,6 +52,9 @@ void Network::infer_shapes() {
         if (n.out_channels < 1 || n.kernel < 1 || n.stride < 1 || n.padding < 0)
           fail(fmt::format("expected channels, kernel and stride >= 1 and padding >= 0, found {}, {}, {} and {}", n.out_channels,
                            n.kernel, n.stride, n.padding));
+        if (n.groups < 1 || x[0] % n.groups != 0 || n.out_channels % n.groups != 0)
+          fail(fmt::format("expected groups dividing the input channels ({}) and the output channels ({}), found groups {}",
+                           x[0], n.out_channels, n.groups));
         if (x[1] + 2 * n.padding < n.kernel || x[2] + 2 * n.padding < n.kernel)
           fail(fmt::format("expected a kernel of at most {} (the input {} with padding {}), found kernel {}",
                            std::min(x[1], x[2]) + 2 * n.padding, x.str(), n.padding, n.kernel));

@@ -53,6 +53,9 @@ struct Node {
   std::int64_t kernel = 1;        // square kernels
   std::int64_t stride = 1;
   std::int64_t padding = 0;
+  // conv2d: input channels and filters in `groups` equal groups, filter group g
+  // reading only channel group g (groups = channels: depthwise)
+  std::int64_t groups = 1;
   // linear
   std::int64_t out_features = 0;
   bool has_bias = false;  // conv2d / linear per-output bias

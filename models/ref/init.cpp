@@ -34,7 +34,7 @@ double standard_normal(const RandomStream& rs, std::uint64_t i) {
 
 std::int64_t fan_in_of(const Network& net, const Node& node) {
   const Shape& x = net.nodes[static_cast<std::size_t>(node.inputs.at(0))].out_shape;
-  if (node.op == OpKind::conv2d) return x[0] * node.kernel * node.kernel;
+  if (node.op == OpKind::conv2d) return x[0] / node.groups * node.kernel * node.kernel;  // a filter's inputs
   return x.numel();
 }
 
@@ -130,7 +130,7 @@ std::vector<Parameter> create_parameters(const Network& net, const Scheme& schem
     const Shape& in = i > 0 ? net.nodes[static_cast<std::size_t>(n.inputs.at(0))].out_shape : Shape{};
     switch (n.op) {
       case OpKind::conv2d:
-        add(ni, ParamRole::weight, Shape{n.out_channels, in[0], n.kernel, n.kernel}, n.weight_init,
+        add(ni, ParamRole::weight, Shape{n.out_channels, in[0] / n.groups, n.kernel, n.kernel}, n.weight_init,
             weight_exponent(scheme, he_sigma(net, n)));
         if (n.has_bias) add(ni, ParamRole::bias, Shape{n.out_channels}, n.bias_init, scheme.W.bias_exponent);
         break;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "model_pass.hpp"
+#include "ops/conv_grouped.hpp"
 #include "ops/dense.hpp"
 #include "ops/layers_float.hpp"
 #include "ops/layers_int.hpp"
@@ -33,8 +34,8 @@ void Model::backward_float(Pass& pass, int j, const FTensor& dy) const {
 
   switch (n.op) {
     case OpKind::conv2d:
-      if (need_dx) send(in0, conv2d_backward_data(dy, param(j).value, x.shape, n.stride, n.padding));
-      grad(0, conv2d_backward_weights(x, dy, param(j).shape, n.stride, n.padding));
+      if (need_dx) send(in0, grouped_conv2d_backward_data(dy, param(j).value, x.shape, n.stride, n.padding, n.groups));
+      grad(0, grouped_conv2d_backward_weights(x, dy, param(j).shape, n.stride, n.padding, n.groups));
       if (n.has_bias) grad(1, channel_bias_backward(dy));
       break;
     case OpKind::linear:
@@ -105,8 +106,9 @@ void Model::backward_int(Pass& pass, int j, const QTensor& dy) const {
 
   switch (n.op) {
     case OpKind::conv2d:
-      if (need_dx) send_error(in0, conv2d_backward_data(dy, param(j).w, x.shape, n.stride, n.padding, acc, acc_sat));
-      grad(0, conv2d_backward_weights(x, dy, param(j).shape, n.stride, n.padding, acc, acc_sat));
+      if (need_dx)
+        send_error(in0, grouped_conv2d_backward_data(dy, param(j).w, x.shape, n.stride, n.padding, n.groups, acc, acc_sat));
+      grad(0, grouped_conv2d_backward_weights(x, dy, param(j).shape, n.stride, n.padding, n.groups, acc, acc_sat));
       if (n.has_bias) grad(1, channel_sum(dy));
       break;
     case OpKind::linear:

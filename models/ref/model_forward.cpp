@@ -2,6 +2,7 @@
 #include <stdexcept>
 
 #include "model_pass.hpp"
+#include "ops/conv_grouped.hpp"
 #include "ops/dense.hpp"
 #include "ops/layers_float.hpp"
 #include "ops/layers_int.hpp"
@@ -25,7 +26,7 @@ void Model::forward_float(Pass& pass, int j) {
   FTensor y;
   switch (n.op) {
     case OpKind::conv2d:
-      y = conv2d_forward(x, param(j).value, n.stride, n.padding);
+      y = grouped_conv2d_forward(x, param(j).value, n.stride, n.padding, n.groups);
       if (n.has_bias) channel_bias_forward(y, param(j, 1).value);
       break;
     case OpKind::linear:
@@ -69,7 +70,7 @@ void Model::forward_int(Pass& pass, int j) {
   QTensor y;
   switch (n.op) {
     case OpKind::conv2d: {
-      WideTensor a = conv2d_forward(x, param(j).w, n.stride, n.padding, acc, acc_sat);
+      WideTensor a = grouped_conv2d_forward(x, param(j).w, n.stride, n.padding, n.groups, acc, acc_sat);
       if (n.has_bias) a = channel_bias_forward(a, acc - 1, param(j, 1).w);  // |acc| <= 2^(acc-1) - 1
       y = to_activation(a);
       break;

@@ -15,5 +15,7 @@ int run_simulate(const Args& args);
 int run_validate(const Args& args);
 int run_report(const Args& args);
 int run_compare(const Args& args);
+int run_import(const Args& args);
+int run_sweep(const Args& args);
 
 }  // namespace qtsim::cli

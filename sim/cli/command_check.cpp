@@ -1,6 +1,8 @@
 // qtsim check FILE: checks a workload file and prints its expanded network.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
 #include <iostream>
 
 #include "command.hpp"
@@ -30,10 +32,14 @@ int run_check(const Args& args) {
   if (!w.bases.empty())
     std::cout << fmt::format("derived from {} (--expanded prints the whole workload)\n",
                              fmt::join(w.bases, ", which derives from "));
+  if (w.source.contains("source")) std::cout << fmt::format("imported from {}\n", w.source["source"]["file"].get<std::string>());
+  std::size_t width = 28;  // imported networks have long layer names
+  for (const auto& n : w.network.nodes) width = std::max(width, n.name.size());
   for (const auto& n : w.network.nodes) {
     std::string inputs;
     for (int i : n.inputs) inputs += (inputs.empty() ? "" : ", ") + w.network.nodes[static_cast<std::size_t>(i)].name;
-    std::cout << fmt::format("  {:<28} {:<15} {:<18} <- {}\n", n.name, ref::to_string(n.op), n.out_shape.str(), inputs);
+    const std::string op = ref::to_string(n.op) + (n.groups > 1 ? fmt::format(" g{}", n.groups) : "");
+    std::cout << fmt::format("  {:<{}} {:<15} {:<18} <- {}\n", n.name, width, op, n.out_shape.str(), inputs);
   }
   return 0;
 }

@@ -43,8 +43,10 @@ double parse_factor(const std::string& text) {
 int run_compare(const Args& args) {
   po::options_description opts("compare options");
   opts.add_options()
-      ("baseline", po::value<std::string>(), "FP32-BN hardware (default: workloads/hw/fp32-bn-RxC.json, the candidate's array size)")
-      ("candidate", po::value<std::string>(), "int8 hardware with a Fixup unit (default: workloads/hw/int8-fixup-16x16.json)")
+      ("baseline", po::value<std::string>(), "FP32-BN hardware (default: derived from --candidate, else workloads/hw/fp32-bn-16x16.json)")
+      ("candidate", po::value<std::string>(), "int8 hardware with a Fixup unit (default: derived from --baseline, else "
+                                              "workloads/hw/int8-fixup-16x16.json); the other designs keep its array, "
+                                              "SRAM, clock, DRAM and node")
       ("tech", po::value<std::string>(), "technology table for every design: a node name (45nm, ...) or a table file (.json); default: each hardware's technology")
       ("vary", po::value<std::vector<std::string>>()->composing(), "PATH=LOW:HIGH: re-evaluate the ratios with one table entry at LOW and at HIGH (repeatable)")
       ("low-leakage-factor", po::value<std::string>()->default_value("0.01"), "sram.leakage_factor of the low-leakage SRAM variant")

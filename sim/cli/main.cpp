@@ -29,7 +29,11 @@ const char* kUsage =
     "                      compare every tensor the hardware computes with the reference's\n"
     "  report DIR          energy, area, latency and power of a simulate run: report.json, CSV, report.md, report.html\n"
     "  compare WORKLOAD    FP32-BN vs int8-EOQ (Fixup) side by side, iso-area and int8 schemes: compare.json/.md/.html\n"
+    "  sweep SWEEP.json --out DIR\n"
+    "                      run a design-space sweep, one process per point; `sweep collect DIR` merges it (Pareto fronts)\n"
     "  check WORKLOAD      check a workload file and print its expanded network\n"
+    "  import MODEL.onnx --out WORKLOAD.json\n"
+    "                      turn an ONNX model (e.g. exported from PyTorch) into a workload\n"
     "  scheme [NAME]       list the scheme presets, or print one as JSON\n";
 
 // The verb's exit code (an unknown verb is bad input).
@@ -42,7 +46,10 @@ int run_verb(const std::string& verb, const qtsim::cli::Args& args) {
   if (verb == "scheme") return cli::run_scheme(args);
   if (verb == "report") return cli::run_report(args);
   if (verb == "compare") return cli::run_compare(args);
-  const std::string guess = input::did_you_mean(verb, {"train", "simulate", "validate", "report", "compare", "check", "scheme"});
+  if (verb == "import") return cli::run_import(args);
+  if (verb == "sweep") return cli::run_sweep(args);
+  const std::string guess = input::did_you_mean(
+      verb, {"train", "simulate", "validate", "report", "compare", "sweep", "check", "import", "scheme"});
   std::cerr << "error: unknown verb '" << verb << "'" << (guess.empty() ? "" : " (did you mean '" + guess + "'?)") << "\n" << kUsage;
   return input::kExitBadInput;
 }

@@ -40,7 +40,7 @@ std::string upper(std::string s) {
 // `name` as the user wrote it: "--out", or "WORKLOAD" for a positional argument.
 std::string shown_name(const std::string& name, const std::vector<std::string>& positional) {
   const bool is_positional =
-      std::any_of(positional.begin(), positional.end(), [&](const std::string& p) { return p == name || p == name + "?"; });
+      std::any_of(positional.begin(), positional.end(), [&](const std::string& p) { return p == name || p == name + "?" || p == name + "..."; });
   return is_positional ? upper(name) : "--" + name;
 }
 
@@ -88,11 +88,17 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const po::opti
   all.add_options()("help,h", "show this help");
   po::options_description hidden;
   po::positional_options_description pos;
-  // A positional name ending in '?' is optional.
-  auto bare = [](const std::string& n) { return n.ends_with('?') ? n.substr(0, n.size() - 1) : n; };
+  // A positional name ending in '?' is optional; one ending in "..." (the last) takes the remaining arguments.
+  auto many = [](const std::string& n) { return n.ends_with("..."); };
+  auto bare = [&](const std::string& n) {
+    return n.ends_with('?') ? n.substr(0, n.size() - 1) : many(n) ? n.substr(0, n.size() - 3) : n;
+  };
   for (const auto& name : positional) {
-    hidden.add_options()(bare(name).c_str(), po::value<std::string>(), "");
-    pos.add(bare(name).c_str(), 1);
+    if (many(name))
+      hidden.add_options()(bare(name).c_str(), po::value<std::vector<std::string>>(), "");
+    else
+      hidden.add_options()(bare(name).c_str(), po::value<std::string>(), "");
+    pos.add(bare(name).c_str(), many(name) ? -1 : 1);
   }
   po::options_description cmdline;
   cmdline.add(all).add(hidden);
@@ -122,7 +128,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args, const po::opti
     return out;
   }
   for (const auto& name : positional)
-    if (!name.ends_with('?') && !out.values.count(name)) throw input::InputError(option_error("", "argument " + name, "nothing", usage));
+    if (!name.ends_with('?') && !out.values.count(bare(name))) throw input::InputError(option_error("", "argument " + name, "nothing", usage));
   check_text_values(out.values, cmdline, positional);
   return out;
 }

@@ -18,7 +18,8 @@ struct ParsedOptions {
 };
 
 // Parses `args` against `visible` options plus positional names (a name ending
-// in '?' is optional); on any problem
+// in '?' is optional; a last name ending in "..." takes the remaining
+// arguments, a std::vector<std::string> under the name without dots); on any problem
 // throws input::InputError naming the option. `usage` is printed for --help.
 // Every text value must be non-empty and free of control characters (a
 // newline in a name could forge a line of output).

@@ -17,7 +17,9 @@ const std::vector<std::string>& files_of_any_run() {
         // train (steps.csv above) and its dumps
         "train_log.json", "checkpoint/checkpoint.bin", "checkpoint/checkpoint.json", "index.json", "step_*.bin",
         // compare
-        "compare.json", "compare.md", "compare.html"};
+        "compare.json", "compare.md", "compare.html",
+        // sweep collect
+        "sweep.csv", "sweep.html", "sweep.json"};
     std::vector<std::string> all = written;
     for (const char* design : {"baseline", "candidate", "iso-area", "wageubn", "dfp"}) {
       all.push_back(std::string(design) + "/stats.json");

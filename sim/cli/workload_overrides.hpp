@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/input/diagnostic.hpp"
 #include "sim/workload/workload.hpp"
 
 namespace qtsim::cli {
@@ -17,5 +18,8 @@ struct WorkloadOverrides {
 };
 
 workload::Workload load_with_overrides(const std::string& path, const WorkloadOverrides& o);
+
+// --scheme NAME must name a preset: reported to `diags` with the list and a did-you-mean.
+void check_scheme_option(const std::string& name, input::DiagnosticList& diags);
 
 }  // namespace qtsim::cli

@@ -1,9 +1,11 @@
 #include "compare_run.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "design_derivation.hpp"
 #include "iso_area.hpp"
 #include "models/cost/cost_model.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
@@ -33,20 +35,15 @@ HwChoice load_hw(const std::string& file) {
   return h;
 }
 
-// The preset `family-RxC` if it exists, else `family-16x16` with the array resized (noted).
-HwChoice preset_for(const std::string& family, int rows, int cols, const PresetLocator& presets,
-                    std::vector<std::string>& notes) {
-  const std::string exact = presets.hw_preset(fmt::format("{}-{}x{}", family, rows, cols));
-  std::error_code ec;
-  if (std::filesystem::exists(exact, ec)) return load_hw(exact);
+// A design derived from `source` (design_derivation.hpp), checked as a file is.
+HwChoice derived(const HwChoice& source, const std::string& role, const std::string& family, const PresetLocator& presets,
+                 std::string& how) {
+  const DerivedDesign d = derive_design(source.doc, role, hwconfig::load_hw_config_json(presets.hw_preset(family + "-16x16")), family);
   HwChoice h;
-  h.file = presets.hw_preset(family + "-16x16");
-  h.doc = hwconfig::load_hw_config_json(h.file);
-  h.doc["mac_array"]["rows"] = rows;
-  h.doc["mac_array"]["cols"] = cols;
-  h.doc["name"] = fmt::format("{}-{}x{}", family, rows, cols);
+  h.file = source.file + " [" + d.document.at("name").get<std::string>() + "]";
+  h.doc = d.document;
   h.config = hwconfig::parse_hw_config(h.doc, h.file);
-  notes.push_back(fmt::format("No preset {}-{}x{}: used {} with its array resized to {}x{}.", family, rows, cols, h.file, rows, cols));
+  how = d.how;
   return h;
 }
 
@@ -78,26 +75,55 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
   const workload::Workload as_given = workload::parse_workload(source);
   in.workload_name = network_base_name(as_given.name);
 
-  const VariantSpec bn{"batchnorm", "fp32-bn"}, fixup{"fixup", "int8-eoq"}, wage{"batchnorm", "int8-wageubn"},
-      dfp{"batchnorm", "int8-dfp"};
-  for (const VariantSpec& v : {bn, fixup, wage, dfp}) {
-    p.workloads.push_back(load_variant(given, o.workload_file, v));
-    in.workloads[p.workloads.back().name] = variant_document(given, v);
+  for (const StandardVariant& v : standard_variants()) {  // fp32-bn, int8-eoq, int8-wageubn, int8-dfp
+    p.workloads.push_back(load_variant(given, o.workload_file, v.spec));
+    in.workloads[p.workloads.back().name] = variant_document(given, v.spec);
   }
   const workload::Workload& w_bn = p.workloads[0];
   const workload::Workload& w_fixup = p.workloads[1];
   if (w_bn.scheme.name == "fp32-bn" && w_bn.training.momentum == 0)
     in.notes.push_back("The FP32-BN baseline trains with the given file's momentum 0 (no momentum buffer); the "
                        "repository's BN workloads use 0.9.");
+  in.has_normalization = std::any_of(w_bn.network.nodes.begin(), w_bn.network.nodes.end(),
+                                     [](const ref::Node& n) { return n.op == ref::OpKind::batchnorm; });
+  if (!in.has_normalization)
+    in.warnings.push_back(fmt::format("{} has no layer to normalize (its batchnorm variant has no batchnorm layer): the "
+                                      "BN-versus-Fixup question does not arise, and the normalization-stage ratios are n/a.",
+                                      in.workload_name));
   in.notes.push_back(fmt::format("Workload variants derived from {}: network.normalization and scheme replaced; data "
                                  "set, layers and training settings as given.",
                                  o.workload_file));
 
-  // Hardware.
-  const HwChoice cand = load_hw(o.candidate_hw.value_or(presets.hw_preset("int8-fixup-16x16")));
-  const int rows = cand.config.array.rows, cols = cand.config.array.cols;
-  const HwChoice base = o.baseline_hw ? load_hw(*o.baseline_hw) : preset_for("fp32-bn", rows, cols, presets, in.notes);
-  const HwChoice intbn = preset_for("int8-intbn", rows, cols, presets, in.notes);
+  // Hardware: presets when neither design is given; otherwise every other
+  // design derived from the given one (the candidate when both are given).
+  std::string base_how, cand_how, intbn_how;
+  HwChoice cand, base;
+  if (!o.candidate_hw && !o.baseline_hw) {
+    cand = load_hw(presets.hw_preset("int8-fixup-16x16"));
+    base = load_hw(presets.hw_preset("fp32-bn-16x16"));
+    cand_how = "preset " + cand.file;
+    base_how = "preset " + base.file + " (FP32 operand buffers twice the int8 preset's)";
+  } else if (o.candidate_hw) {
+    cand = load_hw(*o.candidate_hw);
+    cand_how = "as given (" + cand.file + ")";
+    if (o.baseline_hw) {
+      base = load_hw(*o.baseline_hw);
+      base_how = "as given (" + base.file + ")";
+      const std::string differ = equal_fields_that_differ(base.doc, cand.doc);
+      if (!differ.empty())
+        in.warnings.push_back("The baseline and the candidate, both given, differ in more than the datapath and "
+                              "normalization unit: " + differ + "; the ratios include those differences.");
+    } else {
+      base = derived(cand, "the candidate", "fp32-bn", presets, base_how);
+    }
+  } else {
+    base = load_hw(*o.baseline_hw);
+    base_how = "as given (" + base.file + ")";
+    cand = derived(base, "the baseline", "int8-fixup", presets, cand_how);
+  }
+  const HwChoice intbn = o.candidate_hw || o.baseline_hw ? derived(cand, "the candidate", "int8-intbn", presets, intbn_how)
+                                                         : load_hw(presets.hw_preset("int8-intbn-16x16"));
+  if (intbn_how.empty()) intbn_how = "preset " + intbn.file;
 
   // Tables: --tech for every design, else each design's technology.
   auto table_key = [&](const hw::HwConfig& c) { return o.tech.value_or(c.technology); };
@@ -108,7 +134,7 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
   };
   const std::string base_table = need_table(base.config);
   if (need_table(cand.config) != base_table)
-    in.notes.push_back("The baseline and the candidate use different technology tables; the iso-area search uses the baseline's.");
+    in.warnings.push_back("The baseline and the candidate use different technology tables; the iso-area search uses the baseline's.");
   const IsoAreaMatch iso = match_iso_area(base.doc, cand.doc, in.tables.at(base_table), base.file,
                                           [&](const hw::HwConfig& c) -> std::string {
                                             try {
@@ -119,31 +145,31 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
                                             return "";
                                           });
   in.iso_area = iso.to_json();
-  in.notes.push_back("Iso-area design: " + iso.how + ".");
 
   struct Plan {
-    std::string key, label, role;
+    std::string key, label, role, how;
     const workload::Workload* w;
     nlohmann::json doc;
     std::string file;
   };
   const std::vector<Plan> plans{
-      {"baseline", "FP32-BN " + array_text(base.config), "baseline: FP32 training with batchnorm", &w_bn, base.doc, base.file},
+      {"baseline", "FP32-BN " + array_text(base.config), "baseline: FP32 training with batchnorm", base_how, &w_bn, base.doc, base.file},
       {"candidate", "int8-EOQ Fixup " + array_text(cand.config), "candidate: full 8-bit EOQ training of the Fixup network",
-       &w_fixup, cand.doc, cand.file},
+       cand_how, &w_fixup, cand.doc, cand.file},
       {"iso-area",
        fmt::format("FP32-BN iso-{} {}x{}", iso.matched == "array" ? "array-area" : "area", iso.rows, iso.cols),
        iso.matched == "array" ? "the baseline's array resized to the candidate's array area (total area cannot match)"
-                              : "the baseline resized to the candidate's total area", &w_bn, iso.document, base.file + " [iso-area]"},
-      {"wageubn", "int8-WAGEUBN BN " + array_text(intbn.config), "int8 WAGEUBN with integer batchnorm", &p.workloads[2],
+                              : "the baseline resized to the candidate's total area", iso.how, &w_bn, iso.document, base.file + " [iso-area]"},
+      {"wageubn", "int8-WAGEUBN BN " + array_text(intbn.config), "int8 WAGEUBN with integer batchnorm", intbn_how, &p.workloads[2],
        intbn.doc, intbn.file},
-      {"dfp", "int8-DFP BN " + array_text(intbn.config), "int8 DFP with integer batchnorm", &p.workloads[3], intbn.doc,
+      {"dfp", "int8-DFP BN " + array_text(intbn.config), "int8 DFP with integer batchnorm", intbn_how, &p.workloads[3], intbn.doc,
        intbn.file}};
   for (const Plan& pl : plans) {
     reports::CompareDesign d;
     d.key = pl.key;
     d.label = pl.label;
     d.role = pl.role;
+    d.derivation = pl.how;
     d.workload = pl.w->name;
     d.scheme = pl.w->scheme.name;
     d.hardware = pl.doc;

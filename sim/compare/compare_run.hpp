@@ -1,7 +1,7 @@
 #pragma once
 // Everything `qtsim compare` does before rendering: load and check the
-// workload and its variants, pick the hardware (defaults from the presets
-// matching the candidate's array size), size the iso-area design, load the
+// workload and its variants, pick the hardware (the presets, or every design
+// derived from the given one: design_derivation.hpp), size the iso-area design, load the
 // technology tables and check the --vary paths, all before anything runs;
 // then simulate every design in one run_jobs call (SystemC elaborates once
 // per process), timing mode, one step.

@@ -4,6 +4,14 @@
 
 namespace qtsim::compare {
 
+const std::vector<StandardVariant>& standard_variants() {
+  static const std::vector<StandardVariant> variants{{{"batchnorm", "fp32-bn"}, "fp32-bn"},
+                                                     {{"fixup", "int8-eoq"}, "int8-fixup"},
+                                                     {{"batchnorm", "int8-wageubn"}, "int8-intbn"},
+                                                     {{"batchnorm", "int8-dfp"}, "int8-intbn"}};
+  return variants;
+}
+
 std::string network_base_name(const std::string& name) {
   for (const std::string suffix : {"-bn", "-fixup"})
     if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)

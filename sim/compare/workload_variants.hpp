@@ -5,6 +5,7 @@
 // batchnorm + int8-dfp), each then checked as any workload file is. Data set,
 // layers and training settings stay the given file's.
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,14 @@ struct VariantSpec {
   std::string normalization;  // batchnorm | fixup
   std::string scheme;         // a scheme preset name
 };
+
+// The four variants compare runs, in its order, named by their scheme, with the
+// hardware preset family each runs on (presets FAMILY-RxC in workloads/hw/).
+struct StandardVariant {
+  VariantSpec spec;
+  std::string hardware_family;
+};
+const std::vector<StandardVariant>& standard_variants();  // fp32-bn, int8-eoq, int8-wageubn, int8-dfp
 
 // "resnet18-imagenet-bn" -> "resnet18-imagenet" (a trailing -bn or -fixup dropped).
 std::string network_base_name(const std::string& workload_name);

@@ -155,7 +155,7 @@ class JobRunner {
               check_time_base(*job_.config, s);
               // The mappings are the same every step (the mapper is deterministic): recorded once.
               if (const auto* g = dynamic_cast<const hw::GemmKernel*>(&k); g && s == 0)
-                step_mappings.push_back({ks.label.layer, ks.label.phase, g->geometry().dims(), g->mapped(), g->traffic(),
+                step_mappings.push_back({ks.label.layer, ks.label.phase, g->geometry().dims(), g->geometry().groups(), g->mapped(), g->traffic(),
                                          ks.busy_cycles - g->output_stage_cycles(), g->output_stage_cycles(), ks.cycles,
                                          g->output_note().empty() ? "to DRAM" : g->output_note()});
             },

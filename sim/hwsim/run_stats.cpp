@@ -137,22 +137,29 @@ ordered_json RunStats::totals_json(const Totals& t) const {
 
 namespace {
 
+// A grouped convolution's figures cover all its groups' GEMMs.
+std::int64_t macs_of(const MappingRecord& m) { return m.groups * m.dims.m * m.dims.n * m.dims.k; }
+std::int64_t tiles_of(const MappingRecord& m) { return m.groups * m.chosen.mapping.tiles(); }
+std::int64_t folds_of(const MappingRecord& m) { return m.groups * m.chosen.mapping.folds(); }
+std::int64_t whole_cycles_of(const MappingRecord& m) { return m.groups * m.chosen.mapping.whole_cycles(); }
+
 ordered_json mapping_json(const MappingRecord& m) {
   const hw::GemmMapping& mp = m.chosen.mapping;
-  const std::uint64_t macs = static_cast<std::uint64_t>(m.dims.m * m.dims.n * m.dims.k);
+  const auto macs = static_cast<std::uint64_t>(macs_of(m));
   return {{"layer", m.layer},
           {"phase", hw::to_string(m.phase)},
+          {"groups", m.groups},
           {"m", m.dims.m},
           {"n", m.dims.n},
           {"k", m.dims.k},
           {"tile", {mp.tile_size[0], mp.tile_size[1], mp.tile_size[2]}},
           {"loop_order", mp.order_string()},
-          {"tiles", mp.tiles()},
-          {"folds", mp.folds()},
+          {"tiles", tiles_of(m)},
+          {"folds", folds_of(m)},
           {"streams_continue", mp.continues_folds()},
           {"busy_cycles", m.busy_cycles},
-          {"whole_gemm_cycles", mp.whole_cycles()},
-          {"busy_over_whole", ratio(m.busy_cycles, static_cast<std::uint64_t>(std::max<std::int64_t>(1, mp.whole_cycles())))},
+          {"whole_gemm_cycles", whole_cycles_of(m)},
+          {"busy_over_whole", ratio(m.busy_cycles, static_cast<std::uint64_t>(std::max<std::int64_t>(1, whole_cycles_of(m))))},
           {"output_stage_cycles", m.output_stage_cycles},
           {"elapsed_cycles", m.elapsed_cycles},
           {"outputs", m.outputs},
@@ -253,17 +260,17 @@ std::string RunStats::ops_csv() const {
 
 std::string RunStats::mappings_csv() const {
   std::string out =
-      "layer,phase,m,n,k,tile_m,tile_n,tile_k,loop_order,tiles,folds,streams_continue,busy_cycles,whole_gemm_cycles,"
+      "layer,phase,groups,m,n,k,tile_m,tile_n,tile_k,loop_order,tiles,folds,streams_continue,busy_cycles,whole_gemm_cycles,"
       "busy_over_whole,output_stage_cycles,elapsed_cycles,a_loads,b_loads,dram_read_a_bytes,dram_read_b_bytes,"
       "dram_write_bytes,macs_per_a_byte,macs_per_b_byte,outputs\n";
   for (const MappingRecord& m : mappings_) {
     const hw::GemmMapping& mp = m.chosen.mapping;
-    const std::uint64_t macs = static_cast<std::uint64_t>(m.dims.m * m.dims.n * m.dims.k);
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{},{},{},{},{},{},{},{:.2f},{:.2f},{}\n", csv_cell(m.layer),
-                       hw::to_string(m.phase), m.dims.m, m.dims.n, m.dims.k, mp.tile_size[0], mp.tile_size[1],
-                       mp.tile_size[2], mp.order_string(), mp.tiles(), mp.folds(), mp.continues_folds() ? 1 : 0,
-                       m.busy_cycles, mp.whole_cycles(),
-                       ratio(m.busy_cycles, static_cast<std::uint64_t>(std::max<std::int64_t>(1, mp.whole_cycles()))),
+    const auto macs = static_cast<std::uint64_t>(macs_of(m));
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.4f},{},{},{},{},{},{},{},{:.2f},{:.2f},{}\n", csv_cell(m.layer),
+                       hw::to_string(m.phase), m.groups, m.dims.m, m.dims.n, m.dims.k, mp.tile_size[0], mp.tile_size[1],
+                       mp.tile_size[2], mp.order_string(), tiles_of(m), folds_of(m), mp.continues_folds() ? 1 : 0,
+                       m.busy_cycles, whole_cycles_of(m),
+                       ratio(m.busy_cycles, static_cast<std::uint64_t>(std::max<std::int64_t>(1, whole_cycles_of(m)))),
                        m.output_stage_cycles, m.elapsed_cycles, m.traffic.a_loads, m.traffic.b_loads, m.traffic.a_bytes,
                        m.traffic.b_bytes, m.traffic.out_bytes, ratio(macs, m.traffic.a_bytes), ratio(macs, m.traffic.b_bytes),
                        csv_cell(m.outputs));

@@ -33,7 +33,8 @@ struct OpRecord {
 struct MappingRecord {
   std::string layer;
   hw::Phase phase = hw::Phase::forward;
-  hw::GemmDims dims;
+  hw::GemmDims dims;                // of one group's GEMM
+  std::int64_t groups = 1;          // a grouped convolution runs `groups` such GEMMs with the same mapping
   hw::MapperResult chosen;
   hw::GemmTraffic traffic;         // operand and output bytes the kernel moved
   std::uint64_t busy_cycles = 0;   // the MAC array's folds

@@ -20,6 +20,7 @@ hw::ConvShape conv_shape(const ref::Node& node, const hw::Dims4& x) {
   s.r = s.s = node.kernel;
   s.stride = node.stride;
   s.pad = node.padding;
+  s.groups = node.groups;
   return s;
 }
 
@@ -29,12 +30,12 @@ WideResult gemm(LoweringContext& ctx, const hw::KernelLabel& label, hw::ConvPass
   switch (pass) {
     case hw::ConvPass::forward: out = {s.n, s.k, s.p(), s.q()}; break;
     case hw::ConvPass::backward_data: out = {s.n, s.c, s.h, s.w}; break;
-    case hw::ConvPass::backward_weights: out = {s.k, s.c, s.r, s.s}; break;
+    case hw::ConvPass::backward_weights: out = {s.k, s.group_channels(), s.r, s.s}; break;
   }
   const bool is_float = a.is_float();
   // Views of the operands in the convolution's own dimensions (linear: 1x1).
   auto view = [&](hw::HwTensor t, const hw::Dims4& d) { return reshaped(std::move(t), d); };
-  const hw::Dims4 xd{s.n, s.c, s.h, s.w}, wd{s.k, s.c, s.r, s.s}, yd{s.n, s.k, s.p(), s.q()};
+  const hw::Dims4 xd{s.n, s.c, s.h, s.w}, wd{s.k, s.group_channels(), s.r, s.s}, yd{s.n, s.k, s.p(), s.q()};
   hw::HwTensor av, bv;
   switch (pass) {
     case hw::ConvPass::forward: av = view(a, xd), bv = view(b, wd); break;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fmt/format.h>
 
@@ -12,6 +13,12 @@ std::string format_duration(double seconds) {
   const auto s = static_cast<long>(seconds + 0.5);
   if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60);
   return fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+std::string bar(std::int64_t done, std::int64_t total) {
+  constexpr int kWidth = 24;
+  const int filled = total > 0 ? static_cast<int>(kWidth * std::clamp<std::int64_t>(done, 0, total) / total) : 0;
+  return "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(kWidth - filled), '.') + "]";
 }
 
 Progress::Progress(std::string label, std::int64_t total, bool enabled)
@@ -28,8 +35,9 @@ void Progress::update(std::int64_t done, const std::string& detail) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : -1.0;
-  std::fprintf(stderr, "\r\033[K%s %lld/%lld  %s  %.1f/s  ETA %s", label_.c_str(), static_cast<long long>(done),
-               static_cast<long long>(total_), detail.c_str(), rate, format_duration(eta).c_str());
+  std::fprintf(stderr, "\r\033[K%s %s %lld/%lld  %s  %.1f/s  ETA %s", label_.c_str(), bar(done, total_).c_str(),
+               static_cast<long long>(done), static_cast<long long>(total_), detail.c_str(), rate,
+               format_duration(eta).c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

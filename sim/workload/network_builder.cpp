@@ -97,7 +97,7 @@ class Builder {
   InitKind default_conv_init() const { return norm_ == "batchnorm" ? InitKind::he_normal_fan_out : InitKind::he_normal_fan_in; }
 
   int conv(const std::string& name, int from, std::int64_t out, std::int64_t k, std::int64_t stride, std::int64_t pad,
-           bool bias, InitSpec init) {
+           bool bias, InitSpec init, std::int64_t groups = 1) {
     Node n;
     n.name = name;
     n.op = OpKind::conv2d;
@@ -105,6 +105,7 @@ class Builder {
     n.kernel = k;
     n.stride = stride;
     n.padding = pad;
+    n.groups = groups;
     n.has_bias = bias;
     n.weight_init = init;
     return add_node(std::move(n), {from});
@@ -153,10 +154,10 @@ class Builder {
 
   int expand(const json& l, const std::string& type, const std::string& name, int from, bool last) {
     if (type == "conv") {
-      InitSpec init{l.contains("init") ? init_kind_of(l.at("init")) : default_conv_init(), 1.0};
+      InitSpec init{l.contains("init") ? init_kind_of(l.at("init")) : default_conv_init(), l.value("init_gain", 1.0)};
       const bool normalize_after = l.at("normalize").get<bool>();
       const int c = conv(name, from, l.at("out_channels"), l.at("kernel"), l.at("stride"), l.at("padding"),
-                         l.at("bias").get<bool>(), init);
+                         l.at("bias").get<bool>(), init, l.value("groups", std::int64_t{1}));
       return normalize_after ? normalize(name, c) : c;
     }
     if (type == "linear") {
@@ -165,7 +166,7 @@ class Builder {
       n.op = OpKind::linear;
       n.out_features = l.at("out_features");
       n.has_bias = l.at("bias");
-      n.weight_init = {l.contains("init") ? init_kind_of(l.at("init")) : InitKind::uniform_fan_in, 1.0};
+      n.weight_init = {l.contains("init") ? init_kind_of(l.at("init")) : InitKind::uniform_fan_in, l.value("init_gain", 1.0)};
       if (norm_ == "fixup" && last) {
         // Fixup: a scalar bias before the classifier, which starts at zero.
         from = simple(name + ".bias_in", OpKind::bias, from);

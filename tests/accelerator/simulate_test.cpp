@@ -61,9 +61,11 @@ INSTANTIATE_TEST_SUITE_P(
                       PresetRun{"fp32-fixup", "tiny-resnet-fixup.json", "fp32-bn-8x8.json"},
                       PresetRun{"int8-eoq", "tiny-resnet-fixup.json", "int8-fixup-8x8.json"},
                       PresetRun{"int8-wageubn", "tiny-resnet-bn.json", "int8-intbn-8x8.json"},
-                      PresetRun{"int8-dfp", "tiny-resnet-bn.json", "int8-intbn-8x8.json"}),
+                      PresetRun{"int8-dfp", "tiny-resnet-bn.json", "int8-intbn-8x8.json"},
+                      PresetRun{"int8-dfp", "tiny-separable.json", "int8-intbn-8x8.json"}),
     [](const ::testing::TestParamInfo<PresetRun>& i) {
-      std::string n = i.param.scheme;
+      std::string n = i.param.scheme + std::string("_") + i.param.workload;
+      n.erase(n.rfind(".json"));
       for (char& c : n)
         if (c == '-') c = '_';
       return n;

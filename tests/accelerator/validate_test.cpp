@@ -63,6 +63,19 @@ TEST(Validate, Fp32BatchnormTwoSteps) {
   expect_passes(r);
 }
 
+// Depthwise (stride 1 and 2) and grouped convolutions: one GEMM per group,
+// each reading and writing only its group's channels.
+TEST(Validate, DepthwiseAndGroupedConvolutionsIntegerIdenticalAcrossHardware) {
+  expect_passes_identically("validate tests/accelerator/workloads/tiny-separable.json --scheme int8-dfp --steps 1 --quiet "
+                            "--no-progress ",
+                            "int8-intbn-8x8.json --dataflow os", "int8-intbn-16x16.json --dataflow ws");
+}
+
+TEST(Validate, DepthwiseAndGroupedConvolutionsFloat) {
+  expect_passes(run_qtsim("validate tests/accelerator/workloads/tiny-separable.json --hw workloads/hw/fp32-bn-8x8.json "
+                          "--dataflow is --steps 2 --quiet --no-progress"));
+}
+
 TEST(Validate, NarrowAccumulatorFailsAtTheLayerThatOverflows) {
   const ToolRun r = run_qtsim("validate workloads/fmnist-resnet-fixup.json --hw workloads/hw/examples/int8-fixup-16x16-acc16.json "
                               "--steps 1 --quiet --no-progress");

@@ -1,4 +1,4 @@
-// The SRAM fits reproduce the CACTI 7 points of COSTS.md within the residuals
+// The SRAM fits reproduce their CACTI 7 points within the residuals
 // the tables document, and the macro model (banks, ports, word width) follows
 // its documented formula.
 #include <cmath>
@@ -15,7 +15,7 @@ struct Point {
   double kib, value;
 };
 
-// COSTS.md, CACTI 7, one R/W port, 64-bit port, itrs-hp, 360 K.
+// CACTI 7 (Balasubramonian et al., ACM TACO 2017), one R/W port, 64-bit port, itrs-hp, 360 K.
 const std::vector<Point> kRead45{{8, 6.05}, {64, 21.2}, {512, 59.9}};        // pJ per 64-bit read
 const std::vector<Point> kArea45{{8, 0.029}, {64, 0.234}, {512, 1.78}};      // mm^2
 const std::vector<Point> kLeak45{{8, 11}, {64, 82}, {512, 599}};             // mW

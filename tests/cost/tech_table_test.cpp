@@ -16,7 +16,7 @@ TEST(TechTable45nm, HoldsHorowitzArithmeticFigures) {
   const TechTable t = load_tech_table(tech_file("45nm"));
   EXPECT_EQ(t.name, "45nm");
   EXPECT_EQ(t.node_nm, 45);
-  // Horowitz ISSCC 2014, 45 nm (COSTS.md): energy pJ, area um^2.
+  // Horowitz ISSCC 2014, 45 nm: energy pJ, area um^2.
   const std::vector<std::tuple<std::string, double, double>> published{
       {"int.add8", 0.03, 36},    {"int.add16", 0.05, 67},   {"int.add32", 0.1, 137},   {"fp16.add", 0.4, 1360},
       {"fp32.add", 0.9, 4184},   {"int.mul8", 0.2, 282},    {"int.mul32", 3.1, 3495},  {"fp16.mul", 1.1, 1640},
@@ -35,7 +35,7 @@ TEST(TechTable45nm, HoldsHorowitzArithmeticFigures) {
   // The divider/sqrt area is an estimate, and says so.
   EXPECT_TRUE(t.entries.at("fp32.div").area_um2->source.empty());
   EXPECT_FALSE(t.entries.at("fp32.div").area_um2->estimate.empty());
-  // DRAM energies per bit (Accelergy's library via COSTS.md).
+  // DRAM energies per bit (Accelergy's CACTI plug-in).
   EXPECT_DOUBLE_EQ(t.dram_pj_per_bit.at("LPDDR4").value, 8);
   EXPECT_DOUBLE_EQ(t.dram_pj_per_bit.at("GDDR5").value, 14);
   EXPECT_DOUBLE_EQ(t.dram_pj_per_bit.at("DDR3").value, 70);
@@ -87,7 +87,7 @@ TEST(TechTable, EveryFigureHasAProvenance) {
   }
 }
 
-// Stillmaker & Baas 2017 (COSTS.md), 45 nm -> node: energy, area.
+// Stillmaker & Baas 2017, 45 nm -> node: energy, area.
 struct Factor {
   const char* node;
   double energy, area;

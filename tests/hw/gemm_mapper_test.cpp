@@ -178,6 +178,33 @@ INSTANTIATE_TEST_SUITE_P(
                       MapCase{kConv7x7, Dataflow::ws, 16, 8, 4096}, MapCase{kConv1x1Stride2, Dataflow::is, 8, 8, 1024},
                       MapCase{kLinear, Dataflow::os, 8, 8, 1024}, MapCase{kLinear, Dataflow::ws, 8, 8, 512}));
 
+// The operand bounds the mapper sizes buffers with hold for every tile of
+// every size (tiles start at multiples of their size), and are tight where the
+// boxes are: a 1x1 stride-1 backward-data tile of whole input rows reads
+// exactly those error rows (a looser bound made the mapper cut ResNet-50's
+// bottleneck layers into more reduction chunks than their buffers needed).
+TEST(Mapper, OperandBoundsHoldForEveryTile) {
+  const ConvShape kConv1x1{2, 8, 6, 7, 5, 1, 1, 1, 0};
+  for (const ConvShape& s : {kConv3x3, kConv3x3Stride2, kConv7x7, kConv1x1Stride2, kConv1x1})
+    for (ConvPass pass : {ConvPass::forward, ConvPass::backward_data, ConvPass::backward_weights}) {
+      const GemmGeometry g(pass, s);
+      const GemmDims d = g.dims();
+      SCOPED_TRACE(to_string(pass) + " C" + std::to_string(s.c) + " R" + std::to_string(s.r) + " stride " +
+                   std::to_string(s.stride));
+      for (std::int64_t tm = 1; tm <= d.m; tm += std::max<std::int64_t>(1, d.m / 23))
+        for (std::int64_t tk = 1; tk <= d.k; tk += std::max<std::int64_t>(1, d.k / 7))
+          for (std::int64_t tn = 1; tn <= d.n; tn += std::max<std::int64_t>(1, d.n / 5))
+            for (std::int64_t m0 = 0; m0 < d.m; m0 += tm)
+              for (std::int64_t k0 = 0; k0 < d.k; k0 += tk) {
+                const GemmTile t{{m0, std::min(d.m, m0 + tm)}, {0, std::min(d.n, tn)}, {k0, std::min(d.k, k0 + tk)}};
+                ASSERT_LE(g.a_boxes(t).numel(), g.a_elements_bound(tm, tk)) << "tm " << tm << " tk " << tk << " m0 " << m0;
+                ASSERT_LE(g.b_boxes(t).numel(), g.b_elements_bound(tk, tn)) << "tk " << tk << " tn " << tn;
+              }
+    }
+  const GemmGeometry bd(ConvPass::backward_data, kConv1x1);
+  EXPECT_EQ(bd.a_elements_bound(2 * kConv1x1.w, kConv1x1.k), 2 * kConv1x1.w * kConv1x1.k);
+}
+
 // With ideal memory (buffers that hold the whole GEMM, transfers free) the
 // mapper takes the GEMM as one tile: every operand loaded once, the array's
 // cycles those of the GEMM as one block. (With a real DRAM it cuts even a GEMM

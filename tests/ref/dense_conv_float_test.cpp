@@ -99,7 +99,7 @@ INSTANTIATE_TEST_SUITE_P(Shapes, ConvFloatTest, ::testing::ValuesIn(shapes()));
 
 // Big enough for several GEMM tiles, k blocks and image groups.
 TEST(ConvFloat, LargerShapesFollowTheCanonicalOrders) {
-  for (const ConvCase s : {ConvCase{3, 40, 10, 9, 40, 3, 1, 1}, ConvCase{40, 4, 6, 6, 9, 3, 2, 1},
+  for (const ConvCase& s : {ConvCase{3, 40, 10, 9, 40, 3, 1, 1}, ConvCase{40, 4, 6, 6, 9, 3, 2, 1},
                            ConvCase{9, 20, 8, 8, 24, 3, 1, 1}}) {
     SCOPED_TRACE(::testing::Message() << s);
     const FloatOperands op = random_float_operands(s, 7);

@@ -77,18 +77,26 @@ struct SaturatingSum {
   std::uint64_t saturations = 0;
 };
 
+// groups > 1: filter k reads only the channels of its group, k / (K / groups).
 struct ConvCase {
   i64 n, c, h, w, k, r, stride, pad;
+  i64 groups = 1;
   i64 p() const { return (h + 2 * pad - r) / stride + 1; }
   i64 q() const { return (w + 2 * pad - r) / stride + 1; }
+  i64 cg() const { return c / groups; }  // channels a filter reads
+  i64 kg() const { return k / groups; }  // filters of a group
   Shape x_shape() const { return {n, c, h, w}; }
-  Shape w_shape() const { return {k, c, r, r}; }
+  Shape w_shape() const { return {k, cg(), r, r}; }
   Shape y_shape() const { return {n, k, p(), q()}; }
+  // Index of weight (k, channel c of x, r, t); c must be in k's group.
+  i64 w_index(i64 kk, i64 cc, i64 rr, i64 tt) const { return ((kk * cg() + cc % cg()) * r + rr) * r + tt; }
 };
 
 inline std::ostream& operator<<(std::ostream& os, const ConvCase& s) {
-  return os << "N" << s.n << " C" << s.c << " " << s.h << "x" << s.w << " K" << s.k << " R" << s.r << " stride "
-            << s.stride << " pad " << s.pad;
+  os << "N" << s.n << " C" << s.c << " " << s.h << "x" << s.w << " K" << s.k << " R" << s.r << " stride "
+     << s.stride << " pad " << s.pad;
+  if (s.groups != 1) os << " groups " << s.groups;
+  return os;
 }
 
 // Accumulation policies of the loops below.
@@ -126,12 +134,13 @@ std::vector<V> naive_conv_forward(const ConvCase& s, const std::vector<V>& x, co
       for (i64 p = 0; p < s.p(); ++p)
         for (i64 q = 0; q < s.q(); ++q) {
           auto acc = make();
-          for (i64 c = 0; c < s.c; ++c)
+          const i64 c0 = k / s.kg() * s.cg();
+          for (i64 c = c0; c < c0 + s.cg(); ++c)
             for (i64 r = 0; r < s.r; ++r)
               for (i64 t = 0; t < s.r; ++t) {
                 const i64 h = p * s.stride + r - s.pad, ww = q * s.stride + t - s.pad;
                 if (h < 0 || h >= s.h || ww < 0 || ww >= s.w) continue;
-                accumulate(acc, x[((n * s.c + c) * s.h + h) * s.w + ww], w[((k * s.c + c) * s.r + r) * s.r + t]);
+                accumulate(acc, x[((n * s.c + c) * s.h + h) * s.w + ww], w[s.w_index(k, c, r, t)]);
               }
           y[((n * s.k + k) * s.p() + p) * s.q() + q] = result<V>(acc, saturations);
         }
@@ -147,14 +156,15 @@ std::vector<V> naive_conv_backward_data(const ConvCase& s, const std::vector<V>&
       for (i64 h = 0; h < s.h; ++h)
         for (i64 ww = 0; ww < s.w; ++ww) {
           auto acc = make();
-          for (i64 k = 0; k < s.k; ++k)
+          const i64 k0 = c / s.cg() * s.kg();
+          for (i64 k = k0; k < k0 + s.kg(); ++k)
             for (i64 r = 0; r < s.r; ++r)
               for (i64 t = 0; t < s.r; ++t) {
                 const i64 ph = h + s.pad - r, qw = ww + s.pad - t;
                 if (ph < 0 || qw < 0 || ph % s.stride || qw % s.stride) continue;
                 const i64 p = ph / s.stride, q = qw / s.stride;
                 if (p >= s.p() || q >= s.q()) continue;
-                accumulate(acc, dy[((n * s.k + k) * s.p() + p) * s.q() + q], w[((k * s.c + c) * s.r + r) * s.r + t]);
+                accumulate(acc, dy[((n * s.k + k) * s.p() + p) * s.q() + q], w[s.w_index(k, c, r, t)]);
               }
           dx[((n * s.c + c) * s.h + h) * s.w + ww] = result<V>(acc, saturations);
         }
@@ -166,7 +176,7 @@ std::vector<V> naive_conv_backward_weights(const ConvCase& s, const std::vector<
                                            MakeAcc make, std::uint64_t* saturations = nullptr) {
   std::vector<V> dw(static_cast<std::size_t>(s.w_shape().numel()));
   for (i64 k = 0; k < s.k; ++k)
-    for (i64 c = 0; c < s.c; ++c)
+    for (i64 c = k / s.kg() * s.cg(); c < (k / s.kg() + 1) * s.cg(); ++c)
       for (i64 r = 0; r < s.r; ++r)
         for (i64 t = 0; t < s.r; ++t) {
           auto acc = make();
@@ -180,7 +190,7 @@ std::vector<V> naive_conv_backward_weights(const ConvCase& s, const std::vector<
                 accumulate(acc, dy[((n * s.k + k) * s.p() + p) * s.q() + q],
                            inside ? x[((n * s.c + c) * s.h + h) * s.w + ww] : V{});
               }
-          dw[((k * s.c + c) * s.r + r) * s.r + t] = result<V>(acc, saturations);
+          dw[s.w_index(k, c, r, t)] = result<V>(acc, saturations);
         }
   return dw;
 }
@@ -203,8 +213,9 @@ inline std::vector<float> tapwise_conv_backward_data(const ConvCase& s, const st
               const i64 p = ph / s.stride, q = qw / s.stride;
               if (p >= s.p() || q >= s.q()) continue;
               float tap = 0.0f;
-              for (i64 k = 0; k < s.k; ++k)
-                tap = tap + w[((k * s.c + c) * s.r + r) * s.r + t] * dy[((n * s.k + k) * s.p() + p) * s.q() + q];
+              const i64 k0 = c / s.cg() * s.kg();
+              for (i64 k = k0; k < k0 + s.kg(); ++k)
+                tap = tap + w[s.w_index(k, c, r, t)] * dy[((n * s.k + k) * s.p() + p) * s.q() + q];
               sum = sum + tap;
             }
           dx[((n * s.c + c) * s.h + h) * s.w + ww] = sum;

@@ -183,7 +183,7 @@ TEST(Vgrid, FloatSpecialValues) {
 
 // The workloads' layer shapes at batch 128 (several images per thread).
 TEST(Vgrid, BatchOf128IsExact) {
-  for (const ConvCase s : {ConvCase{128, 1, 28, 28, 16, 3, 1, 1}, ConvCase{128, 16, 14, 14, 32, 1, 2, 0}}) {
+  for (const ConvCase& s : {ConvCase{128, 1, 28, 28, 16, 3, 1, 1}, ConvCase{128, 16, 14, 14, 32, 1, 2, 0}}) {
     SCOPED_TRACE(::testing::Message() << s);
     Rng rng(139);
     const QTensor x = random_q(s.x_shape(), -4, 8, rng), w = random_q(s.w_shape(), -7, 8, rng),

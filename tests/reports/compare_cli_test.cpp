@@ -3,7 +3,10 @@
 // exit 2 and write nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +82,120 @@ TEST(CompareCommand, SmallNetworkGivesEverySection) {
   ASSERT_EQ(again.exit_code, 0);
   for (const char* f : {"compare.json", "compare.md", "compare.html", "candidate/stats.json"})
     EXPECT_EQ(read_file(d.path / "a" / f), read_file(d.path / "b" / f)) << f;
+}
+
+// The largest percentage printed in a text.
+double largest_percentage(const std::string& text) {
+  double largest = 0;
+  for (std::size_t at = text.find('%'); at != std::string::npos; at = text.find('%', at + 1)) {
+    std::size_t begin = at;
+    while (begin > 0 && (std::isdigit(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '.')) --begin;
+    if (begin < at) largest = std::max(largest, std::stod(text.substr(begin, at - begin)));
+  }
+  return largest;
+}
+
+nlohmann::json preset(const std::string& name) {
+  return nlohmann::json::parse(read_file(fs::path(source_dir()) / "workloads" / "hw" / (name + ".json")));
+}
+
+const char* const kBuffers[] = {"ifmap", "filter", "ofmap", "vector"};
+
+// A custom candidate (64x64, 512 KiB buffers): every other design keeps its
+// array, SRAM, clock, DRAM and node, and stdout says how each was derived.
+TEST(CompareCommand, CustomCandidateDerivesEveryOtherDesign) {
+  TempDir d;
+  nlohmann::json cand = preset("int8-fixup-16x16");
+  cand["name"] = "my-int8-64x64";
+  cand["mac_array"]["rows"] = 64;
+  cand["mac_array"]["cols"] = 64;
+  for (const char* b : kBuffers) cand["sram"][b]["capacity_kib"] = 512;
+  for (const char* u : {"vector_unit", "norm_unit", "random_unit"}) cand[u]["lanes"] = 64;
+  std::ofstream(d.path / "my-int8-64x64.json") << cand.dump(1);
+  const ToolRun r = run_qtsim("compare tests/accelerator/workloads/tiny-resnet-bn.json --candidate " +
+                              (d.path / "my-int8-64x64.json").string() + " --no-progress --out " + (d.path / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(read_file(d.path / "out" / "compare.json"));
+  ASSERT_EQ(j["designs"].size(), 5u);
+  for (const auto& design : j["designs"]) {
+    const std::string key = design["design"];
+    const auto& hw = design["hardware"];
+    for (const char* b : kBuffers) EXPECT_EQ(hw["sram"][b]["capacity_kib"], 512) << key << " " << b;
+    EXPECT_EQ(hw["clock_mhz"], cand["clock_mhz"]) << key;
+    EXPECT_EQ(hw["dram"], cand["dram"]) << key;
+    EXPECT_EQ(hw["technology"], cand["technology"]) << key;
+    EXPECT_EQ(hw["mac_array"]["dataflow"], "os") << key;
+    if (key != "iso-area") {
+      EXPECT_EQ(hw["mac_array"]["rows"], 64) << key;
+      EXPECT_EQ(hw["mac_array"]["cols"], 64) << key;
+    }
+    EXPECT_FALSE(design["derivation"].get<std::string>().empty()) << key;
+  }
+  const auto& base = j["designs"][0]["hardware"];
+  EXPECT_EQ(base["name"], "fp32-bn-from-my-int8-64x64");
+  EXPECT_EQ(base["mac_array"]["datapath"], "fp32");
+  EXPECT_EQ(base["norm_unit"]["kind"], "fp32-bn");
+  EXPECT_EQ(base["norm_unit"]["lanes"], 64);
+  EXPECT_EQ(base["random_unit"]["lanes"], 0) << "FP32 rounds to nearest: no random-bit unit";
+  EXPECT_EQ(base["sram"]["ifmap"]["word_bytes"], 64) << "16-byte int8 ports carry 4-byte operands 4x wider";
+  EXPECT_EQ(base["sram"]["ofmap"]["word_bytes"], cand["sram"]["ofmap"]["word_bytes"]);
+  const auto& intbn = j["designs"][3]["hardware"];
+  EXPECT_EQ(intbn["mac_array"]["datapath"], "int8");
+  EXPECT_EQ(intbn["norm_unit"]["kind"], "int-bn");
+  EXPECT_EQ(intbn["sram"]["ifmap"]["word_bytes"], cand["sram"]["ifmap"]["word_bytes"]);
+  EXPECT_EQ(j["designs"][4]["hardware"], intbn);
+  EXPECT_EQ(j["designs"][1]["hardware"]["name"], "my-int8-64x64");
+  // stdout says how each design was derived, and no share runs away.
+  for (const char* line : {"Designs:", "baseline (FP32-BN 64x64): derived from the candidate (my-int8-64x64): fp32 datapath",
+                           "wageubn (int8-WAGEUBN BN 64x64): derived from the candidate (my-int8-64x64): int-bn normalization unit",
+                           "candidate (int8-EOQ Fixup 64x64): as given", "iso-area ("})
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
+  EXPECT_LE(largest_percentage(r.out), 150.0) << r.out;
+  EXPECT_NE(read_file(d.path / "out" / "compare.md").find("derived from the candidate (my-int8-64x64)"), std::string::npos);
+
+  // Given only a baseline, the candidate and the integer-BN designs derive from it.
+  const ToolRun b = run_qtsim("compare tests/accelerator/workloads/tiny-resnet-bn.json --baseline workloads/hw/fp32-bn-8x8.json "
+                              "--ideal-memory --no-progress --out " + (d.path / "b").string());
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const auto jb = nlohmann::json::parse(read_file(d.path / "b" / "compare.json"));
+  const nlohmann::json fp32 = preset("fp32-bn-8x8");
+  const auto& derived = jb["designs"][1]["hardware"];
+  EXPECT_EQ(derived["name"], "int8-fixup-from-fp32-bn-8x8");
+  EXPECT_EQ(derived["mac_array"]["datapath"], "int8");
+  EXPECT_EQ(derived["norm_unit"]["kind"], "fixup");
+  EXPECT_EQ(derived["random_unit"]["lanes"], 8) << "one random-bit lane per array column";
+  EXPECT_EQ(derived["sram"]["ifmap"]["word_bytes"], fp32["sram"]["ifmap"]["word_bytes"].get<int>() / 4);
+  for (const char* buf : kBuffers)
+    EXPECT_EQ(derived["sram"][buf]["capacity_kib"], fp32["sram"][buf]["capacity_kib"]) << buf;
+  EXPECT_NE(b.out.find("candidate (int8-EOQ Fixup 8x8): derived from the baseline (fp32-bn-8x8)"), std::string::npos) << b.out;
+}
+
+// The docs' tiny-cnn (docs/WORKLOADS.md, no normalization): the stage ratios
+// are n/a, with a one-line warning, never "0x".
+TEST(CompareCommand, NetworkWithoutNormalizationHasNoStageRatios) {
+  TempDir d;
+  const std::string docs = read_file(fs::path(source_dir()) / "docs" / "WORKLOADS.md");
+  const std::size_t begin = docs.find("```json\n{\n  \"name\": \"tiny-cnn\"");
+  ASSERT_NE(begin, std::string::npos) << "the minimal example of docs/WORKLOADS.md";
+  const std::size_t end = docs.find("```", begin + 7);
+  std::ofstream(d.path / "tiny-cnn.json") << docs.substr(begin + 8, end - begin - 8);
+  const ToolRun r = run_qtsim("compare " + (d.path / "tiny-cnn.json").string() + " --ideal-memory --no-progress --out " +
+                              (d.path / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("warning: tiny-cnn has no layer to normalize (its batchnorm variant has no batchnorm layer): the "
+                       "BN-versus-Fixup question does not arise"), std::string::npos) << r.out;
+  std::size_t norm_rows = 0;
+  for (std::size_t at = r.out.find("\ntraining (all phases)"); at != std::string::npos; at = r.out.find("\ntraining (all phases)", at + 1)) {
+    const std::string row = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+    EXPECT_EQ(row.find("0x"), std::string::npos) << row;
+    EXPECT_NE(row.find("n/a"), std::string::npos) << row;
+    ++norm_rows;
+  }
+  EXPECT_GT(norm_rows, 0u) << r.out;
+  const auto j = nlohmann::json::parse(read_file(d.path / "out" / "compare.json"));
+  EXPECT_FALSE(j["has_normalization"].get<bool>());
+  for (const char* scope : {"training", "inference", "inference-running"})
+    EXPECT_TRUE(j["results"][1]["normalization_stage_ratios_to_baseline"][scope]["energy"].is_null()) << scope;
 }
 
 void expect_refused(const std::string& args, const std::string& message, const fs::path& out) {

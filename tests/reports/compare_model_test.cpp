@@ -4,11 +4,14 @@
 // written out below).
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
 
 #include "models/cost/cost_model.hpp"
 #include "reports/compare_model.hpp"
 #include "reports/compare_report.hpp"
+#include "reports/compare_tables.hpp"
+#include "reports/text_format.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 
 namespace qtsim::reports {
@@ -118,24 +121,124 @@ TEST_F(HandMadeComparison, DriversNameTheFiguresBehindTheDifference) {
   ASSERT_EQ(c.drivers.size(), 2u);
   const RatioDrivers& d = c.drivers[0];
   EXPECT_EQ(d.design, "candidate");
-  ASSERT_FALSE(d.energy.empty());
+  ASSERT_FALSE(d.energy.top.empty());
   // mac.fp32 = fp32.mul + fp32.add: the 4160 FP32 multiplies dominate the difference.
-  EXPECT_EQ(d.energy[0].figure, "fp32.mul");
-  EXPECT_EQ(d.energy[0].vary_path, "fp32.mul.energy_pj");
-  EXPECT_NEAR(d.energy[0].baseline, 4160 * v("fp32.mul"), 1e-9);
-  EXPECT_DOUBLE_EQ(d.energy[0].other, 0.0);
+  const Driver& first = d.energy.top[0];
+  EXPECT_EQ(first.figure, "fp32.mul");
+  EXPECT_EQ(first.vary_path, "fp32.mul.energy_pj");
+  EXPECT_NEAR(first.baseline, 4160 * v("fp32.mul"), 1e-9);
+  EXPECT_DOUBLE_EQ(first.other, 0.0);
   const double eb = c.base.designs[0].cost.energy_pj, ec = c.base.designs[1].cost.energy_pj;
-  EXPECT_NEAR(d.energy[0].share, 4160 * v("fp32.mul") / (eb - ec), 1e-9);
+  EXPECT_NEAR(d.energy.net, eb - ec, 1e-9 * eb);
+  EXPECT_FALSE(d.energy.offsetting()) << "a 2x ratio: the differences do not offset";
+  EXPECT_NEAR(first.share, 4160 * v("fp32.mul") / (eb - ec), 1e-9);
+  EXPECT_NEAR(first.gross_share, 4160 * v("fp32.mul") / d.energy.gross, 1e-9);
   bool candidate_side = false;  // the int8 multiplier is the candidate's: a negative difference
-  for (const Driver& x : d.energy)
+  for (const Driver& x : d.energy.top)
     if (x.figure == "int.mul8") candidate_side = x.difference < 0;
   EXPECT_TRUE(candidate_side);
-  ASSERT_FALSE(d.area.empty());
-  EXPECT_EQ(d.area[0].vary_path.substr(d.area[0].vary_path.size() - 9), ".area_um2") << d.area[0].vary_path;
+  ASSERT_FALSE(d.area.top.empty());
+  const std::string area_path = d.area.top[0].vary_path;
+  EXPECT_EQ(area_path.substr(area_path.size() - 9), ".area_um2") << area_path;
   EXPECT_EQ(vary_path_of("leakage.sram.vector", DriverQuantity::energy), "sram.leakage_factor");
   EXPECT_EQ(vary_path_of("dram.LPDDR4", DriverQuantity::energy), "dram.LPDDR4.energy_pj_per_bit");
   EXPECT_EQ(vary_path_of("sram.ifmap.read", DriverQuantity::energy), "sram.read_energy_pj.k");
   EXPECT_EQ(vary_path_of("sram.area_mm2", DriverQuantity::area), "sram.area_mm2.k");
+}
+
+// The largest |percentage| in a text (shares of a difference, utilizations).
+double largest_percentage(const std::string& text) {
+  double largest = 0;
+  for (std::size_t at = text.find('%'); at != std::string::npos; at = text.find('%', at + 1)) {
+    std::size_t begin = at;
+    while (begin > 0 && (std::isdigit(static_cast<unsigned char>(text[begin - 1])) || text[begin - 1] == '.' || text[begin - 1] == '-'))
+      --begin;
+    if (begin < at) largest = std::max(largest, std::fabs(std::stod(text.substr(begin, at - begin))));
+  }
+  return largest;
+}
+
+// A candidate that spends the baseline's energy in the same time, on other
+// figures: a ratio of 1.00, where shares of the (tiny) net difference would be
+// in the thousands of percent. They are left out and said to offset; each
+// figure's absolute difference and share of the gross difference remain.
+TEST_F(HandMadeComparison, DriverSharesNearARatioOfOneAreFiniteAndExplained) {
+  const double eb = compare(in).base.designs[0].cost.energy_pj;
+  const auto macs = static_cast<std::uint64_t>(std::llround(eb / v("mac.int8_acc32")));
+  in.designs[1].stats = stats({op("conv1", "forward", "forward", "mac_array", 1600, 1600, {{"mac.int8", macs}})});
+  const Comparison c = compare(in);
+  const RatioSet r = c.base.ratios("candidate");
+  EXPECT_NEAR(r.energy, 1.0, 1e-4);
+  EXPECT_NEAR(r.power, 1.0, 1e-4);
+  EXPECT_EQ(times(r.energy), "1x");
+  const RatioDrivers& d = c.drivers[0];
+  for (const DriverSet* set : {&d.energy, &d.power}) {
+    EXPECT_TRUE(set->offsetting());
+    EXPECT_LT(std::fabs(set->net), 1e-3 * set->gross);
+    double gross_shares = 0;
+    for (const Driver& x : set->top) {
+      EXPECT_TRUE(std::isnan(x.share)) << x.figure << ": no share of a net that is almost 0";
+      EXPECT_TRUE(std::isfinite(x.gross_share)) << x.figure;
+      EXPECT_LE(std::fabs(x.gross_share), 1.0) << x.figure;
+      EXPECT_NE(x.difference, 0.0) << x.figure;
+      gross_shares += std::fabs(x.gross_share);
+    }
+    EXPECT_LE(gross_shares, 1.0 + 1e-12);
+  }
+  const std::vector<std::string> lines = driver_summary_lines(c);
+  ASSERT_GE(lines.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_NE(lines[i].find("offset"), std::string::npos) << lines[i];
+    EXPECT_NE(lines[i].find("of the gross"), std::string::npos) << lines[i];
+  }
+  const auto files = render_comparison(c);
+  for (const ReportFile& f : files)
+    if (f.name != "compare.json") {
+      EXPECT_LE(largest_percentage(f.contents), 150.0) << f.name;
+    }
+  EXPECT_LE(largest_percentage(compare_headline_text(c)), 150.0);
+  EXPECT_NE(files[1].contents.find("n/a (offsetting)"), std::string::npos);
+  const auto j = nlohmann::json::parse(files[0].contents);
+  const auto& energy = j["drivers"][0]["energy_pj"];
+  EXPECT_TRUE(energy["offsetting"].get<bool>());
+  EXPECT_TRUE(energy["top"][0]["share_of_difference"].is_null());
+  EXPECT_TRUE(energy["top"][0]["share_of_gross_difference"].is_number());
+}
+
+// Shares of the net stay within [-50%, 150%] whenever they are given.
+TEST(RatioDrivers, SharesOfTheNetOnlyWhenTheDifferencesDoNotOffset) {
+  const DriverSet clear = ratio_drivers({{"a", 100}, {"b", 10}}, {{"a", 20}, {"b", 30}}, DriverQuantity::energy, 5);
+  EXPECT_DOUBLE_EQ(clear.net, 60);
+  EXPECT_DOUBLE_EQ(clear.gross, 100);
+  ASSERT_FALSE(clear.offsetting());
+  EXPECT_DOUBLE_EQ(clear.top[0].share, 80.0 / 60);
+  EXPECT_DOUBLE_EQ(clear.top[1].share, -20.0 / 60);
+  const DriverSet offset = ratio_drivers({{"a", 100}, {"b", 10}}, {{"a", 20}, {"b", 89}}, DriverQuantity::energy, 5);
+  EXPECT_DOUBLE_EQ(offset.net, 1);
+  EXPECT_TRUE(offset.offsetting());
+  EXPECT_TRUE(std::isnan(offset.top[0].share));
+  EXPECT_DOUBLE_EQ(offset.top[0].gross_share, 80.0 / 159);
+  EXPECT_DOUBLE_EQ(offset.top[1].gross_share, -79.0 / 159);
+  const DriverSet none = ratio_drivers({{"a", 5}}, {{"a", 5}}, DriverQuantity::energy, 5);
+  EXPECT_FALSE(none.offsetting());
+  EXPECT_DOUBLE_EQ(none.top[0].share, 0);
+}
+
+// A network with nothing to normalize: every normalization-stage ratio is n/a.
+TEST_F(HandMadeComparison, NoNormalizationGivesNoStageRatios) {
+  in.has_normalization = false;
+  in.warnings.push_back("hand-made has no layer to normalize");
+  const Comparison c = compare(in);
+  for (NormScope s : norm_scopes()) {
+    const StageRatios r = c.base.stage_ratios("candidate", s);
+    for (double x : {r.energy, r.latency, r.power, r.dynamic_power, r.unit_power, r.area}) EXPECT_TRUE(std::isnan(x));
+  }
+  const std::string text = compare_headline_text(c);
+  EXPECT_NE(text.find("warning: hand-made has no layer to normalize"), std::string::npos) << text;
+  EXPECT_EQ(text.find("normalization training power ratio"), std::string::npos) << "no stage drivers";
+  const auto j = compare_json(c);
+  EXPECT_FALSE(j["has_normalization"].get<bool>());
+  EXPECT_TRUE(j["results"][1]["normalization_stage_ratios_to_baseline"]["inference"]["power"].is_null());
 }
 
 TEST_F(HandMadeComparison, VaryReEvaluatesFromTheSameCounts) {

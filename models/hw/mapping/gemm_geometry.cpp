@@ -15,7 +15,16 @@ std::string to_string(ConvPass p) {
   return "?";
 }
 
-GemmDims gemm_dims(ConvPass pass, const ConvShape& s) {
+ConvShape ConvShape::one_group() const {
+  ConvShape g = *this;
+  g.c = group_channels();
+  g.k = group_filters();
+  g.groups = 1;
+  return g;
+}
+
+GemmDims gemm_dims(ConvPass pass, const ConvShape& whole) {
+  const ConvShape s = whole.one_group();
   switch (pass) {
     case ConvPass::forward: return {s.n * s.p() * s.q(), s.k, s.c * s.r * s.s};
     case ConvPass::backward_data: return {s.n * s.h * s.w, s.c, s.k * s.r * s.s};
@@ -164,28 +173,49 @@ BoxSet input_boxes(const ConvShape& s, IndexRange pixels, IndexRange taps_of) {
   return set;
 }
 
+// Moves boxes computed for group 0 to the group's channels.
+void shift_channels(BoxSet& set, std::int64_t by) {
+  for (Box& b : set.boxes) b.c0 += by;
+}
+
+const ConvShape& checked_groups(const ConvShape& s) {
+  if (s.groups < 1 || s.c % s.groups != 0 || s.k % s.groups != 0)
+    throw std::invalid_argument("a grouped convolution needs channels and filters that are multiples of its groups");
+  return s;
+}
+
 }  // namespace
 
-GemmGeometry::GemmGeometry(ConvPass pass, const ConvShape& shape) : pass_(pass), shape_(shape), dims_(gemm_dims(pass, shape)) {}
+GemmGeometry::GemmGeometry(ConvPass pass, const ConvShape& shape)
+    : pass_(pass), shape_(checked_groups(shape).one_group()), groups_(shape.groups), dims_(gemm_dims(pass, shape)) {}
+
+GroupOffsets GemmGeometry::group_offsets(std::int64_t group) const {
+  return {group * shape_.c, group * shape_.k};
+}
 
 BoxSet GemmGeometry::a_boxes(const GemmTile& t) const {
   const ConvShape& s = shape_;
   const std::int64_t taps = s.r * s.s;
   BoxSet set;
   std::int64_t c0 = 0, nc = 0;
+  const GroupOffsets at = group_offsets(t.group);
   switch (pass_) {
-    case ConvPass::forward: return input_boxes(s, t.m, t.k);  // x[n][c][h][w]
+    case ConvPass::forward:  // x[n][c][h][w]
+      set = input_boxes(s, t.m, t.k);
+      shift_channels(set, at.x_channel);
+      break;
     case ConvPass::backward_data:  // dy[n][k][p][q]
       channel_span(t.k, taps, c0, nc);
       for (const ImageRun& run : image_runs(t.m, s.h, s.w)) {
         std::int64_t p0 = 0, np = 0;
         error_rows(s, run.row_lo, run.row_hi, p0, np);
-        set.boxes.push_back({run.n0, run.nn, c0, nc, p0, np, 0, s.q()});
+        set.boxes.push_back({run.n0, run.nn, at.y_channel + c0, nc, p0, np, 0, s.q()});
       }
       break;
     case ConvPass::backward_weights:  // dy[n][k][p][q]: rows k, reduction (n, p, q)
       for (const ImageRun& run : image_runs(t.k, s.p(), s.q()))
-        set.boxes.push_back({run.n0, run.nn, t.m.lo, t.m.size(), run.row_lo, run.row_hi - run.row_lo, 0, s.q()});
+        set.boxes.push_back(
+            {run.n0, run.nn, at.y_channel + t.m.lo, t.m.size(), run.row_lo, run.row_hi - run.row_lo, 0, s.q()});
       break;
   }
   return set;
@@ -196,29 +226,34 @@ BoxSet GemmGeometry::b_boxes(const GemmTile& t) const {
   const std::int64_t taps = s.r * s.s;
   BoxSet set;
   std::int64_t c0 = 0, nc = 0;
+  const GroupOffsets at = group_offsets(t.group);
   switch (pass_) {
     case ConvPass::forward:  // w[k][c][r][s]: columns k, reduction (c, r, s)
       channel_span(t.k, taps, c0, nc);
-      set.boxes.push_back({t.n.lo, t.n.size(), c0, nc, 0, s.r, 0, s.s});
+      set.boxes.push_back({at.y_channel + t.n.lo, t.n.size(), c0, nc, 0, s.r, 0, s.s});
       break;
     case ConvPass::backward_data:  // w[k][c][r][s]: reduction (k, r, s), columns c
       channel_span(t.k, taps, c0, nc);
-      set.boxes.push_back({c0, nc, t.n.lo, t.n.size(), 0, s.r, 0, s.s});
+      set.boxes.push_back({at.y_channel + c0, nc, t.n.lo, t.n.size(), 0, s.r, 0, s.s});
       break;
-    case ConvPass::backward_weights: return input_boxes(s, t.k, t.n);  // x: reduction (n, p, q), columns (c, r, s)
+    case ConvPass::backward_weights:  // x: reduction (n, p, q), columns (c, r, s)
+      set = input_boxes(s, t.k, t.n);
+      shift_channels(set, at.x_channel);
+      break;
   }
   return set;
 }
 
 std::vector<StridedBox> GemmGeometry::out_boxes(IndexRange m, IndexRange n, std::int64_t block_m0, std::int64_t block_n0,
-                                                std::int64_t block_cols) const {
+                                                std::int64_t block_cols, std::int64_t group) const {
   const ConvShape& s = shape_;
+  const GroupOffsets at = group_offsets(group);
   std::vector<StridedBox> out;
   if (pass_ == ConvPass::backward_weights) {
     // dw[k][c][r][s]: rows k, columns (c, r, s); matrix element (k, j) at (k - m0) * cols + (j - n0).
     for (const Piece& p : pieces(n, s.r, s.s)) {
       StridedBox b;
-      b.box = {m.lo, m.size(), p.i0, p.n0, p.i1, p.n1, p.i2, p.n2};
+      b.box = {at.y_channel + m.lo, m.size(), p.i0, p.n0, p.i1, p.n1, p.i2, p.n2};
       b.stride = {block_cols, s.r * s.s, s.s, 1};
       b.base = (m.lo - block_m0) * block_cols + ((p.i0 * s.r + p.i1) * s.s + p.i2 - block_n0);
       out.push_back(b);
@@ -227,9 +262,10 @@ std::vector<StridedBox> GemmGeometry::out_boxes(IndexRange m, IndexRange n, std:
   }
   // y[n][k][p][q] (forward) or dx[n][c][h][w] (backward-data): rows are pixels, columns channels.
   const std::int64_t rows = pass_ == ConvPass::forward ? s.p() : s.h, cols = pass_ == ConvPass::forward ? s.q() : s.w;
+  const std::int64_t channel0 = pass_ == ConvPass::forward ? at.y_channel : at.x_channel;
   for (const Piece& p : pieces(m, rows, cols)) {
     StridedBox b;
-    b.box = {p.i0, p.n0, n.lo, n.size(), p.i1, p.n1, p.i2, p.n2};
+    b.box = {p.i0, p.n0, channel0 + n.lo, n.size(), p.i1, p.n1, p.i2, p.n2};
     b.stride = {rows * cols * block_cols, 1, cols * block_cols, block_cols};
     b.base = ((p.i0 * rows + p.i1) * cols + p.i2 - block_m0) * block_cols + (n.lo - block_n0);
     out.push_back(b);
@@ -244,8 +280,11 @@ std::int64_t GemmGeometry::a_elements_bound(std::int64_t tm, std::int64_t tk) co
     case ConvPass::forward: return span_bound(tk, taps, s.c) * input_rows_bound(s, tm) * s.w;
     case ConvPass::backward_data: {
       const std::int64_t rows = span_bound(tm, s.w, s.n * s.h), images = span_bound(tm, s.h * s.w, s.n);
-      const std::int64_t err_rows =
-          std::min(images * s.p(), (rows + images * std::max<std::int64_t>(0, s.r - 2)) / s.stride + 2 * images);
+      // Per run of images, input rows [h0, h0 + rows_i) reach error rows p with
+      // p * stride in [h0 + pad - R + 1, h0 + rows_i - 1 + pad] (error_rows): at
+      // most (rows_i + R - 2) / stride + 1 of them. Summed over the runs (each
+      // at least one row), at most (rows + images (R - 2)) / stride + images.
+      const std::int64_t err_rows = std::min(images * s.p(), (rows + images * (s.r - 2)) / s.stride + images);
       return span_bound(tk, taps, s.k) * err_rows * s.q();
     }
     case ConvPass::backward_weights: return tm * span_bound(tk, s.q(), s.n * s.p()) * s.q();

@@ -7,7 +7,8 @@
 // outputs are an exact partition of its rows x columns into boxes, each with
 // the strides at which its elements sit in the array's output buffer (a
 // row-major matrix of the output block), so that the DMA writes them back to
-// their tensor.
+// their tensor. A grouped convolution's geometry is that of one group; a
+// tile names its group, and its boxes sit at that group's channels.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -25,6 +26,13 @@ struct IndexRange {
 
 struct GemmTile {
   IndexRange m, n, k;
+  std::int64_t group = 0;  // grouped convolution: which group's GEMM
+};
+
+// Where group g's channels start: in x (and dx), g * C / groups; in y, dy
+// and the weights' filters, g * K / groups.
+struct GroupOffsets {
+  std::int64_t x_channel = 0, y_channel = 0;
 };
 
 // Boxes of one tensor held densely one after another in an SRAM buffer.
@@ -52,17 +60,21 @@ class GemmGeometry {
   GemmGeometry(ConvPass pass, const ConvShape& shape);
 
   ConvPass pass() const { return pass_; }
+  // One group's convolution (the whole one when groups is 1).
   const ConvShape& shape() const { return shape_; }
+  // One group's GEMM.
   const GemmDims& dims() const { return dims_; }
+  std::int64_t groups() const { return groups_; }
+  GroupOffsets group_offsets(std::int64_t group) const;
 
   // The boxes of operand A (x forward, the error dy backward) and of operand B
   // (the weights, or x for backward-weights) that a tile reads.
   BoxSet a_boxes(const GemmTile& t) const;
   BoxSet b_boxes(const GemmTile& t) const;
-  // The output boxes of rows m x columns n of a block whose output matrix
-  // starts at (block_m0, block_n0) and has `block_cols` columns.
+  // The output boxes of rows m x columns n of group `group`'s GEMM, in a block
+  // whose output matrix starts at (block_m0, block_n0) and has `block_cols` columns.
   std::vector<StridedBox> out_boxes(IndexRange m, IndexRange n, std::int64_t block_m0, std::int64_t block_n0,
-                                    std::int64_t block_cols) const;
+                                    std::int64_t block_cols, std::int64_t group = 0) const;
 
   // Upper bounds of a_boxes(t).numel() and b_boxes(t).numel() over every tile
   // of these sizes whose ranges start at multiples of the sizes.
@@ -77,7 +89,8 @@ class GemmGeometry {
 
  private:
   ConvPass pass_;
-  ConvShape shape_;
+  ConvShape shape_;  // one group
+  std::int64_t groups_ = 1;
   GemmDims dims_;
 };
 

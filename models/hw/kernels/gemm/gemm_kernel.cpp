@@ -54,6 +54,22 @@ GemmKernel::GemmKernel(KernelLabel label, ConvPass pass, const ConvShape& shape,
 
 std::uint64_t GemmKernel::a_bytes() const { return dtype_bytes(ops_.a.data.type); }
 
+std::uint64_t GemmKernel::group_outputs() const {
+  const GemmDims& d = geometry_.dims();
+  return static_cast<std::uint64_t>(d.m * d.n);
+}
+
+std::vector<StridedBox> GemmKernel::whole_output_boxes() const {
+  const GemmDims& d = geometry_.dims();
+  std::vector<StridedBox> all;
+  for (std::int64_t g = 0; g < geometry_.groups(); ++g)
+    for (StridedBox sb : geometry_.out_boxes({0, d.m}, {0, d.n}, 0, 0, d.n, g)) {
+      sb.base += g * d.m * d.n;
+      all.push_back(sb);
+    }
+  return all;
+}
+
 void GemmKernel::accesses(std::vector<TensorAccess>& out) const {
   add_access(out, ops_.a, false);
   add_access(out, ops_.b, false);
@@ -62,8 +78,7 @@ void GemmKernel::accesses(std::vector<TensorAccess>& out) const {
 
 bool GemmKernel::requantize_on_chip(const QuantizeTarget& target) {
   if (!integer_ || requantize_) return false;
-  const GemmDims& d = geometry_.dims();
-  const auto outputs = static_cast<std::uint64_t>(d.m * d.n);
+  const std::uint64_t outputs = this->outputs();
   const std::uint64_t quantized = align8(outputs * dtype_bytes(target.out.data.type)) + (target.out.flagged ? align8(outputs) : 0);
   const std::uint64_t capacity = config_.ofmap.capacity_bytes;
   const auto refuse = [&](const std::string& why) {
@@ -74,7 +89,7 @@ bool GemmKernel::requantize_on_chip(const QuantizeTarget& target) {
     return refuse(std::to_string(outputs * 4) + " bytes of int32 results and " + std::to_string(quantized) +
                   " of quantized ones exceed the " + std::to_string(capacity) + "-byte ofmap buffer");
   MapperTarget t = MapperTarget::of(config_);
-  t.ofmap_slot = capacity - quantized;
+  t.ofmap_slot = capacity - quantized - (outputs - group_outputs()) * 4;  // the other groups' results stay too
   t.single_output_block = true;
   try {
     mapped_ = map_gemm(geometry_, element_bytes(ops_), t);
@@ -106,11 +121,12 @@ void GemmKernel::finish(KernelEnv& env) {
 
 // Loads an operand tile into the other slot of its buffer unless the tile is
 // the one already resident; the tile reads the operand's slot either way.
-void GemmKernel::stage(Resident& r, std::int64_t first, std::int64_t second, const std::function<BoxSet()>& boxes_of,
-                       const HwTensor& t, SramBuffer& buf, Tile& tile) const {
-  if (!r.valid || r.first != first || r.second != second) {
+void GemmKernel::stage(Resident& r, std::int64_t group, std::int64_t first, std::int64_t second,
+                       const std::function<BoxSet()>& boxes_of, const HwTensor& t, SramBuffer& buf, Tile& tile) const {
+  if (!r.valid || r.group != group || r.first != first || r.second != second) {
     r.slot = r.valid && buf.slots() > 1 ? 1 - r.slot : 0;
     r.valid = true;
+    r.group = group;
     r.first = first;
     r.second = second;
     r.boxes = boxes_of();
@@ -132,26 +148,30 @@ void GemmKernel::stage(Resident& r, std::int64_t first, std::int64_t second, con
 
 bool GemmKernel::next(Tile& tile, KernelEnv& env) {
   const GemmMapping& mp = mapped_.mapping;
-  if (next_tile_ >= mp.tiles()) return output_stage_tile(tile, env);
-  const TilePlace place = mp.place(next_tile_++);
+  if (next_tile_ >= mp.tiles() * geometry_.groups()) return output_stage_tile(tile, env);
+  // Groups one after another, each through the whole loop nest.
+  const std::int64_t group = next_tile_ / mp.tiles();
+  TilePlace place = mp.place(next_tile_++ % mp.tiles());
+  place.tile.group = group;
   SramBuffer& ifmap = *env.buffers.ifmap;
   SramBuffer& filter = *env.buffers.filter;
   SramBuffer& ofmap = *env.buffers.ofmap;
   const auto im = place.index[static_cast<std::size_t>(GemmLoop::m)], in = place.index[static_cast<std::size_t>(GemmLoop::n)],
              ik = place.index[static_cast<std::size_t>(GemmLoop::k)];
   const std::size_t loads_before = tile.loads.size();
-  stage(a_, im, ik, [&] { return geometry_.a_boxes(place.tile); }, ops_.a, ifmap, tile);
+  stage(a_, group, im, ik, [&] { return geometry_.a_boxes(place.tile); }, ops_.a, ifmap, tile);
   const std::size_t a_loads = tile.loads.size() - loads_before;
-  stage(b_, ik, in, [&] { return geometry_.b_boxes(place.tile); }, ops_.b, filter, tile);
+  stage(b_, group, ik, in, [&] { return geometry_.b_boxes(place.tile); }, ops_.b, filter, tile);
   for (std::size_t i = loads_before; i < tile.loads.size(); ++i)
     (i - loads_before < a_loads ? traffic_.a_bytes : traffic_.b_bytes) += tile.loads[i].bytes();
   traffic_.a_loads += a_loads > 0 ? 1 : 0;
   traffic_.b_loads += tile.loads.size() - loads_before > a_loads ? 1 : 0;
-  const int out_slot = ofmap.slots() > 1 && !requantize_ ? static_cast<int>(place.block & 1) : 0;
+  const std::int64_t block = group * mp.blocks() + place.block;
+  const int out_slot = ofmap.slots() > 1 && !requantize_ ? static_cast<int>(block & 1) : 0;
   const std::uint64_t out_e = dtype_bytes(ops_.out.data.type);
   if (place.block_last && !requantize_)
     for (const StridedBox& sb : geometry_.out_boxes(place.block_m, place.block_n, place.block_m.lo, place.block_n.lo,
-                                                     place.block_n.size())) {
+                                                     place.block_n.size(), group)) {
       DmaTransfer d{DmaTransfer::Direction::to_dram, ops_.out.data, sb.box, &ofmap,
                     ofmap.slot_base(out_slot) + static_cast<std::uint64_t>(sb.base) * out_e};
       d.strided = true;
@@ -160,8 +180,9 @@ bool GemmKernel::next(Tile& tile, KernelEnv& env) {
       tile.stores.push_back(d);
     }
   tile.out_slot = out_slot;
-  tile.out_begin = place.block_first;
-  tile.out_end = place.block_last && !requantize_;  // on-chip results stay until the output stage has run
+  // On-chip results of every group share the buffer and stay until the output stage has run.
+  tile.out_begin = place.block_first && (!requantize_ || group == 0);
+  tile.out_end = place.block_last && !requantize_;
 
   // Timing and actions of the tile's folds in the array's dataflow.
   const MacArraySpec& arr = config_.array;
@@ -223,19 +244,19 @@ bool GemmKernel::output_stage_tile(Tile& tile, KernelEnv& env) {
   if (!requantize_ || output_stage_done_) return false;
   output_stage_done_ = true;
   SramBuffer& ofmap = *env.buffers.ofmap;
-  const GemmDims& d = geometry_.dims();
-  const auto outputs = static_cast<std::uint64_t>(d.m * d.n);
+  const std::uint64_t outputs = this->outputs();
   const HwTensor& q = requantize_->out;
   const std::uint64_t q_e = dtype_bytes(q.data.type);
   const std::uint64_t q_base = ofmap.spec().capacity_bytes - align8(outputs * q_e) - (q.flagged ? align8(outputs) : 0);
   const std::uint64_t flags_base = q_base + align8(outputs * q_e);
-  for (const StridedBox& sb : geometry_.out_boxes({0, d.m}, {0, d.n}, 0, 0, d.n)) {
-    DmaTransfer t{DmaTransfer::Direction::to_dram, q.data, sb.box, &ofmap, q_base + static_cast<std::uint64_t>(sb.base) * q_e};
+  for (const StridedBox& sb : whole_output_boxes()) {
+    const auto at = static_cast<std::uint64_t>(sb.base);
+    DmaTransfer t{DmaTransfer::Direction::to_dram, q.data, sb.box, &ofmap, q_base + at * q_e};
     t.strided = true;
     t.sram_stride = sb.stride;
     tile.stores.push_back(t);
     if (q.flagged) {
-      DmaTransfer f{DmaTransfer::Direction::to_dram, q.flags, sb.box, &ofmap, flags_base + static_cast<std::uint64_t>(sb.base)};
+      DmaTransfer f{DmaTransfer::Direction::to_dram, q.flags, sb.box, &ofmap, flags_base + at};
       f.strided = true;
       f.sram_stride = sb.stride;
       tile.stores.push_back(f);
@@ -264,8 +285,7 @@ bool GemmKernel::output_stage_tile(Tile& tile, KernelEnv& env) {
 
 void GemmKernel::output_stage_compute(KernelEnv& env) {
   SramBuffer& ofmap = *env.buffers.ofmap;
-  const GemmDims& d = geometry_.dims();
-  const auto outputs = static_cast<std::uint64_t>(d.m * d.n);
+  const std::uint64_t outputs = this->outputs();
   const QuantizeTarget& target = *requantize_;
   const HwTensor& q = target.out;
   const DType qt = q.data.type;
@@ -282,8 +302,8 @@ void GemmKernel::output_stage_compute(KernelEnv& env) {
   const Dims4& y = q.data.dims;
   ref::QuantStats stats;
   stats.elements = outputs;
-  // Block matrix element (m, j) sits at m * N + j; the random word follows the tensor's flat (NCHW) index.
-  for (const StridedBox& sb : geometry_.out_boxes({0, d.m}, {0, d.n}, 0, 0, d.n)) {
+  // Block matrix element (m, j) of group g sits at (g * M + m) * N + j; the random word follows the tensor's flat (NCHW) index.
+  for (const StridedBox& sb : whole_output_boxes()) {
     const Box& b = sb.box;
     for (std::int64_t a0 = 0; a0 < b.nn; ++a0)
       for (std::int64_t a1 = 0; a1 < b.nc; ++a1)
@@ -318,7 +338,9 @@ void GemmKernel::compute(const TilePlace& place, const Resident& ra, const Resid
   const OperandInSram b{filter.at(filter.slot_base(rb.slot), b_bytes), nullptr, ops_.b.data.type, 0, &rb.boxes};
   const std::int64_t cols = place.block_n.size();
   const std::uint64_t block_bytes = static_cast<std::uint64_t>(place.block_m.size() * cols) * 4;
-  std::uint8_t* block = ofmap.at(ofmap.slot_base(out_slot), block_bytes);
+  // On chip, group g's results follow the earlier groups'.
+  const std::uint64_t group_base = requantize_ ? static_cast<std::uint64_t>(t.group) * group_outputs() * 4 : 0;
+  std::uint8_t* block = ofmap.at(ofmap.slot_base(out_slot) + group_base, block_bytes);
   const PartialSums psums{block + 4 * ((t.m.lo - place.block_m.lo) * cols + (t.n.lo - place.block_n.lo)), cols};
   const std::int64_t M = t.m.size(), N = t.n.size(), K = t.k.size();
 

@@ -11,6 +11,10 @@
 // there, and once the last tile has run (the maximum is known) the output
 // stage requantizes it and stores only the quantized tensor: no int32 round
 // trip through DRAM and no requantization pass on the vector unit.
+//
+// A grouped convolution runs its groups' GEMMs one after another with the
+// same mapping (they have the same shape); the maximum, and an on-chip output,
+// cover all groups.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -60,14 +64,19 @@ class GemmKernel : public Kernel {
   // its two loops).
   struct Resident {
     bool valid = false;
-    std::int64_t first = -1, second = -1;
+    std::int64_t group = -1, first = -1, second = -1;
     int slot = 0;
     BoxSet boxes;
   };
-  void stage(Resident& r, std::int64_t first, std::int64_t second, const std::function<BoxSet()>& boxes_of, const HwTensor& t,
-             SramBuffer& buf, Tile& tile) const;
+  void stage(Resident& r, std::int64_t group, std::int64_t first, std::int64_t second, const std::function<BoxSet()>& boxes_of,
+             const HwTensor& t, SramBuffer& buf, Tile& tile) const;
   void compute(const TilePlace& place, const Resident& a, const Resident& b, int out_slot, KernelEnv& env);
   std::uint64_t a_bytes() const;
+  // Elements of one group's output (M x N), and of all groups'.
+  std::uint64_t group_outputs() const;
+  std::uint64_t outputs() const { return group_outputs() * static_cast<std::uint64_t>(geometry_.groups()); }
+  // The output boxes of every group, as the on-chip results hold them (group after group).
+  std::vector<StridedBox> whole_output_boxes() const;
 
   ConvPass pass_;
   GemmOperands ops_;

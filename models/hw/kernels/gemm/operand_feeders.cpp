@@ -117,6 +117,7 @@ template <typename T, typename Reader>
 void fill_a(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const Reader& rd, T* out) {
   const ConvShape& s = g.shape();
   const std::int64_t tk = t.k.size(), P = s.p(), Q = s.q();
+  const GroupOffsets at = g.group_offsets(t.group);  // the indices below count within the group
   ImageBox img{boxes};
   switch (g.pass()) {
     case ConvPass::forward: {  // a[(n, p, q)][(c, r, s)] = x[n][c][p*stride + r - pad][q*stride + s - pad]
@@ -125,7 +126,8 @@ void fill_a(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const
         const std::int64_t h_base = m.b * s.stride - s.pad, w_base = m.c * s.stride - s.pad;
         T* row = out + i * tk;
         Cursor k(t.k.lo, s.r, s.s);
-        for (std::int64_t kk = 0; kk < tk; ++kk, k.next()) row[kk] = input_tap<T>(s, img, rd, m.a, k.a, h_base, w_base, k.b, k.c);
+        for (std::int64_t kk = 0; kk < tk; ++kk, k.next())
+          row[kk] = input_tap<T>(s, img, rd, m.a, at.x_channel + k.a, h_base, w_base, k.b, k.c);
       }
       break;
     }
@@ -139,7 +141,7 @@ void fill_a(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const
           const std::int64_t pn = m.b + s.pad - k.b, qn = m.c + s.pad - k.c;
           const bool on_grid = pn >= 0 && qn >= 0 && pn % s.stride == 0 && qn % s.stride == 0 && pn / s.stride < P &&
                                qn / s.stride < Q;
-          row[kk] = on_grid ? static_cast<T>(rd(in_box(b, img.base, m.a, k.a, pn / s.stride, qn / s.stride))) : T{};
+          row[kk] = on_grid ? static_cast<T>(rd(in_box(b, img.base, m.a, at.y_channel + k.a, pn / s.stride, qn / s.stride))) : T{};
         }
       }
       break;
@@ -150,7 +152,7 @@ void fill_a(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const
         Cursor k(t.k.lo, P, Q);
         for (std::int64_t kk = 0; kk < tk; ++kk, k.next()) {
           const Box& b = img.of(k.a);
-          row[kk] = static_cast<T>(rd(in_box(b, img.base, k.a, t.m.lo + i, k.b, k.c)));
+          row[kk] = static_cast<T>(rd(in_box(b, img.base, k.a, at.y_channel + t.m.lo + i, k.b, k.c)));
         }
       }
       break;
@@ -162,6 +164,7 @@ template <typename T, typename Reader>
 void fill_b(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const Reader& rd, T* out) {
   const ConvShape& s = g.shape();
   const std::int64_t tn = t.n.size(), P = s.p(), Q = s.q();
+  const GroupOffsets at = g.group_offsets(t.group);  // the indices below count within the group
   ImageBox img{boxes};
   switch (g.pass()) {
     case ConvPass::forward:          // b[(c, r, s)][k] = w[k][c][r][s]
@@ -173,7 +176,8 @@ void fill_b(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const
         T* row = out + kk * tn;
         for (std::int64_t j = 0; j < tn; ++j) {
           const std::int64_t col = t.n.lo + j;
-          row[j] = static_cast<T>(rd(fwd ? in_box(b, 0, col, k.a, k.b, k.c) : in_box(b, 0, k.a, col, k.b, k.c)));
+          row[j] = static_cast<T>(rd(fwd ? in_box(b, 0, at.y_channel + col, k.a, k.b, k.c)
+                                         : in_box(b, 0, at.y_channel + k.a, col, k.b, k.c)));
         }
       }
       break;
@@ -184,7 +188,8 @@ void fill_b(const GemmGeometry& g, const GemmTile& t, const BoxSet& boxes, const
         const std::int64_t h_base = k.b * s.stride - s.pad, w_base = k.c * s.stride - s.pad;
         T* row = out + kk * tn;
         Cursor n(t.n.lo, s.r, s.s);
-        for (std::int64_t j = 0; j < tn; ++j, n.next()) row[j] = input_tap<T>(s, img, rd, k.a, n.a, h_base, w_base, n.b, n.c);
+        for (std::int64_t j = 0; j < tn; ++j, n.next())
+          row[j] = input_tap<T>(s, img, rd, k.a, at.x_channel + n.a, h_base, w_base, n.b, n.c);
       }
       break;
     }
