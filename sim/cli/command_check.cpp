@@ -4,6 +4,8 @@
 // hardware can run it (what simulate and validate would refuse at their start,
 // in either mode).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <iostream>
 #include <optional>
@@ -17,6 +19,8 @@
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/hwsim/hardware_fit.hpp"
 #include "sim/input/json_file.hpp"
+#include "sim/workload/workload.hpp"
+#include "sim/workload/workload_source.hpp"
 #include "workload_overrides.hpp"
 
 namespace qtsim::cli {
@@ -25,6 +29,13 @@ namespace {
 
 // A workload: its expanded network, and with --hw whether that hardware fits it.
 void check_workload(const po::variables_map& v, const std::string& path, bool quiet, std::ostream& out) {
+  if (v.count("expanded")) {
+    const workload::WorkloadSource source = workload::read_workload_source(path);
+    const nlohmann::json expanded = source.expanded;
+    workload::parse_workload(workload::WorkloadSource(source));  // checked before it is printed
+    if (!quiet) out << expanded.dump(2) << "\n";
+    return;
+  }
   WorkloadOverrides overrides;
   if (v.count("scheme")) overrides.scheme = v["scheme"].as<std::string>();
   const workload::Workload w = load_with_overrides(path, overrides);
@@ -41,6 +52,8 @@ void check_workload(const po::variables_map& v, const std::string& path, bool qu
   }
   if (quiet) return;
   out << fmt::format("{}: {} nodes, scheme {}, normalization {}\n", w.name, w.network.nodes.size(), w.scheme.name, w.normalization);
+  if (!w.bases.empty())
+    out << fmt::format("derived from {} (--expanded prints the whole workload)\n", fmt::join(w.bases, ", which derives from "));
   if (w.source.contains("source")) out << fmt::format("imported from {}\n", w.source["source"]["file"].get<std::string>());
   std::size_t width = 28;  // imported networks have long layer names
   for (const auto& n : w.network.nodes) width = std::max(width, n.name.size());
@@ -74,9 +87,10 @@ int run_check(const Args& args) {
       ("scheme", po::value<std::string>(), "for a workload: override the scheme with a preset")
       ("dataflow", po::value<std::string>(), "with --hw: override the MAC array's dataflow: os, ws or is")
       ("array", po::value<std::string>(), "with --hw: override the MAC array's size, ROWSxCOLS (e.g. 8x8)")
+      ("expanded", "for a workload: print it as JSON with every base it extends merged in (a whole workload of its own)")
       ("quiet,q", "print nothing when the file is fine");
   const ParsedOptions p = parse_options(args, opts, {"file"},
-                                        "usage: qtsim check FILE.json [--kind workload|hardware|tech] [--hw HW] [--quiet]\n"
+                                        "usage: qtsim check FILE.json [--kind workload|hardware|tech] [--hw HW] [--expanded] [--quiet]\n"
                                         "Checks a workload, a hardware configuration or a technology table (the kind is told from the "
                                         "file's \"$schema\" or its fields) and prints what it holds; for a workload, --hw also "
                                         "checks that the hardware can run it, as simulate and validate do before any work.");
@@ -88,7 +102,9 @@ int run_check(const Args& args) {
   const CheckKind& kind = v.count("kind") ? kind_named(kinds, v["kind"].as<std::string>())
                                           : detect_kind(kinds, input::read_json_file(path), path);
   if (kind.name != "workload")
-    refuse_unused_options(v, {"--hw", "--scheme"}, "for " + kind.title, "they apply to a workload");
+    refuse_unused_options(v, {"--hw", "--scheme", "--expanded"}, "for " + kind.title, "they apply to a workload");
+  else if (v.count("expanded"))
+    refuse_unused_options(v, {"--hw", "--scheme"}, "with --expanded", "--expanded prints the workload file's own expansion");
   kind.check(path, v.count("quiet") > 0, std::cout);
   return 0;
 }

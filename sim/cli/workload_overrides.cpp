@@ -3,7 +3,6 @@
 #include "models/ref/scheme.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/did_you_mean.hpp"
-#include "sim/input/json_file.hpp"
 
 namespace qtsim::cli {
 
@@ -21,12 +20,13 @@ workload::Workload load_with_overrides(const std::string& path, const WorkloadOv
   if (o.steps && (*o.steps < 1 || *o.steps > 100000000))
     diags.add("--steps", "an integer in [1, 100000000]", std::to_string(*o.steps));
   diags.throw_if_any();
-  nlohmann::json doc = input::read_json_file(path);
+  workload::WorkloadSource source = workload::read_workload_source(path);
+  nlohmann::json& doc = source.expanded;
   if (doc.is_object()) {
     if (o.scheme) doc["scheme"] = *o.scheme;
     if (o.seed && doc.contains("training") && doc["training"].is_object()) doc["training"]["seed"] = *o.seed;
   }
-  return workload::parse_workload(std::move(doc), path);
+  return workload::parse_workload(std::move(source));
 }
 
 }  // namespace qtsim::cli

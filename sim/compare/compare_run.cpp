@@ -15,7 +15,6 @@
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"
-#include "sim/input/json_file.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/workload/scheme_json.hpp"
 #include "workload_variants.hpp"
@@ -86,8 +85,9 @@ PreparedCompare prepare_compare(const CompareOptions& o, const PresetLocator& pr
                        "bandwidth and no latency; area and leakage power are the designs' own.");
 
   // The workload as given must be valid on its own.
-  const nlohmann::json given = input::read_json_file(o.workload_file);
-  const workload::Workload as_given = workload::parse_workload(given, o.workload_file);
+  const workload::WorkloadSource source = workload::read_workload_source(o.workload_file);
+  const nlohmann::json& given = source.expanded;
+  const workload::Workload as_given = workload::parse_workload(source);
   in.workload_name = network_base_name(as_given.name);
 
   for (const StandardVariant& v : standard_variants()) {  // fp32-bn, int8-eoq, int8-wageubn, int8-dfp

@@ -10,7 +10,6 @@
 #include "document_paths.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/input/embedded_schemas.hpp"
-#include "sim/input/json_file.hpp"
 #include "sim/input/json_pointer_path.hpp"
 #include "sim/input/validated_json_file.hpp"
 #include "sim/input/value_text.hpp"
@@ -66,8 +65,9 @@ std::vector<WorkloadChoice> load_workloads(const std::string& file, const json& 
     // With variants the file's -bn/-fixup suffix would misname half the points.
     w.label = fs::path(given).stem().string();
     if (doc.contains("variants")) w.label = compare::network_base_name(w.label);
-    w.document = input::read_json_file(w.file);
-    (void)workload::parse_workload(w.document, w.file);  // valid as given, as compare requires
+    workload::WorkloadSource source = workload::read_workload_source(w.file);
+    w.document = source.expanded;  // a derived workload's axes and variants change its expansion
+    (void)workload::parse_workload(std::move(source));  // valid as given, as compare requires
     if (const auto [it, fresh] = seen.emplace(w.label, pointer); !fresh)
       diags.add(pointer, "workload files with different names (the name is the point's \"workload\" parameter)",
                 "\"" + given + "\", named " + w.label + " like " + it->second);

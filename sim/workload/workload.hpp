@@ -11,6 +11,7 @@
 
 #include "models/ref/graph.hpp"
 #include "models/ref/scheme.hpp"
+#include "workload_source.hpp"
 
 namespace qtsim::workload {
 
@@ -49,6 +50,7 @@ struct TrainingSpec {
 
 struct Workload {
   std::string file;
+  std::vector<std::string> bases;  // the base chain of a derived file, its own base first
   std::string name;
   std::string description;
   DatasetSpec dataset;
@@ -56,11 +58,15 @@ struct Workload {
   std::string normalization;  // batchnorm | fixup | none
   TrainingSpec training;
   ref::Scheme scheme;
-  nlohmann::json source;      // the checked document, defaults filled in
+  nlohmann::json source;      // the checked document (a derived file's expansion), defaults filled in
 };
 
-// Reads and checks a workload file; throws input::InputError listing every problem.
+// Reads and checks a workload file and its bases; throws input::InputError
+// listing every problem.
 Workload load_workload(const std::string& path);
+// Checks a file read with read_workload_source (its `expanded` may have been
+// edited since): each problem names the file of the chain that wrote the value.
+Workload parse_workload(WorkloadSource source);
 // Checks an already parsed document (named `file` in messages).
 Workload parse_workload(nlohmann::json document, const std::string& file);
 

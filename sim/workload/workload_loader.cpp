@@ -3,7 +3,6 @@
 #include "network_builder.hpp"
 #include "scheme_json.hpp"
 #include "sim/input/embedded_schemas.hpp"
-#include "sim/input/json_file.hpp"
 #include "sim/input/schema_validator.hpp"
 #include "workload.hpp"
 
@@ -113,6 +112,25 @@ Workload parse_workload(json document, const std::string& file) {
   return w;
 }
 
-Workload load_workload(const std::string& path) { return parse_workload(input::read_json_file(path), path); }
+Workload parse_workload(WorkloadSource source) {
+  const std::string& file = source.chain.front().path;
+  try {
+    Workload w = parse_workload(std::move(source.expanded), file);
+    for (auto f = source.chain.begin() + 1; f != source.chain.end(); ++f) w.bases.push_back(f->path);
+    return w;
+  } catch (const input::InputError& e) {
+    if (!source.derived()) throw;
+    std::vector<input::Diagnostic> attributed = e.diagnostics();
+    for (input::Diagnostic& d : attributed) {
+      if (d.file != file) continue;
+      d.file = source.file_of(d.pointer);
+      if (d.file == file) continue;
+      d.hint = (d.hint.empty() ? "" : d.hint + "; ") + "inherited by " + file;
+    }
+    throw input::InputError(std::move(attributed));
+  }
+}
+
+Workload load_workload(const std::string& path) { return parse_workload(read_workload_source(path)); }
 
 }  // namespace qtsim::workload

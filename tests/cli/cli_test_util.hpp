@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/workload/workload_source.hpp"
 #include "tests/common/scratch_files.hpp"
 
 namespace qtsim::cli_test {
@@ -70,9 +71,10 @@ inline RunResult run_qtsim(const std::vector<std::string>& args, const fs::path&
   return r;
 }
 
-// A shipped workload (workloads/NAME.json) as JSON, to derive test workloads from.
+// A shipped workload (workloads/NAME.json) as JSON, its bases merged in, to
+// derive test workloads from (written elsewhere, it needs no base).
 inline json shipped_workload(const std::string& name) {
-  return json::parse(read_file(source_dir() / "workloads" / (name + ".json")));
+  return workload::read_workload_source((source_dir() / "workloads" / (name + ".json")).string()).expanded;
 }
 
 inline fs::path write_workload(const TempDir& dir, const std::string& name, const json& w) {
