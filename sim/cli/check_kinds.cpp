@@ -1,6 +1,7 @@
 #include "check_kinds.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "sim/input/diagnostic.hpp"
 #include "sim/input/did_you_mean.hpp"
 #include "sim/input/embedded_schemas.hpp"
+#include "sim/input/json_file.hpp"
 #include "sim/input/value_text.hpp"
 
 namespace qtsim::cli {
@@ -40,6 +42,18 @@ std::vector<std::string> telling_fields(const std::vector<CheckKind>& kinds, con
   return ordered;
 }
 
+constexpr int kMaxBaseChain = 16;
+
+// The kinds one of whose telling fields the document has.
+std::vector<const CheckKind*> fitting_kinds(const std::vector<CheckKind>& kinds, const nlohmann::json& document) {
+  std::vector<const CheckKind*> fit;
+  for (const CheckKind& k : kinds) {
+    const std::vector<std::string> fields = telling_fields(kinds, k);
+    if (std::any_of(fields.begin(), fields.end(), [&](const std::string& f) { return document.contains(f); })) fit.push_back(&k);
+  }
+  return fit;
+}
+
 std::string kinds_text(const std::vector<CheckKind>& kinds) {
   std::string text;
   for (std::size_t i = 0; i < kinds.size(); ++i) {
@@ -58,6 +72,30 @@ std::vector<std::string> names(const std::vector<CheckKind>& kinds) {
 
 }  // namespace
 
+namespace {
+
+// The kind of the file a document extends, when it names a readable one whose
+// kind can be told (following its own "extends", at most `depth` more files).
+const CheckKind* kind_of_base(const std::vector<CheckKind>& kinds, const nlohmann::json& document, const std::string& file,
+                              int depth) {
+  const auto e = document.find("extends");
+  if (e == document.end() || !e->is_string() || depth <= 0) return nullptr;
+  const std::string base = (std::filesystem::path(file).parent_path() / e->get<std::string>()).string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(base, ec)) return nullptr;
+  try {
+    const nlohmann::json base_document = input::read_json_file(base);
+    if (!base_document.is_object()) return nullptr;
+    std::vector<const CheckKind*> fit = fitting_kinds(kinds, base_document);
+    if (fit.size() == 1) return fit.front();
+    return fit.empty() ? kind_of_base(kinds, base_document, base, depth - 1) : nullptr;
+  } catch (const input::InputError&) {
+    return nullptr;  // the kind's own loader reports the base's problems
+  }
+}
+
+}  // namespace
+
 const CheckKind& detect_kind(const std::vector<CheckKind>& kinds, const nlohmann::json& document, const std::string& file) {
   if (!document.is_object())
     throw input::InputError(input::Diagnostic{file, "", "a JSON object: " + kinds_text(kinds), input::describe_value(document), ""});
@@ -68,12 +106,11 @@ const CheckKind& detect_kind(const std::vector<CheckKind>& kinds, const nlohmann
       if (declared == suffix || (declared.size() > suffix.size() && declared.ends_with("/" + suffix))) return k;
     }
   }
-  std::vector<const CheckKind*> fit;
-  for (const CheckKind& k : kinds) {
-    const std::vector<std::string> fields = telling_fields(kinds, k);
-    if (std::any_of(fields.begin(), fields.end(), [&](const std::string& f) { return document.contains(f); })) fit.push_back(&k);
-  }
+  const std::vector<const CheckKind*> fit = fitting_kinds(kinds, document);
   if (fit.size() == 1) return *fit.front();
+  // A derived file may hold nothing but what it changes: its base tells.
+  if (fit.empty())
+    if (const CheckKind* k = kind_of_base(kinds, document, file, kMaxBaseChain)) return *k;
   std::vector<std::string> present;
   for (const auto& [name, _] : document.items()) present.push_back(name);
   std::string found = present.empty() ? "an empty object" : fmt::format("an object with fields {}", fmt::join(present, ", "));
@@ -81,6 +118,8 @@ const CheckKind& detect_kind(const std::vector<CheckKind>& kinds, const nlohmann
     std::vector<std::string> fitting;
     for (const CheckKind* k : fit) fitting.push_back(k->name);
     found += fmt::format(", which fit {} (say which with --kind)", fmt::join(fitting, " and "));
+  } else if (document.contains("extends")) {
+    found += " and a base whose kind cannot be told either (say which with --kind)";
   }
   throw input::InputError(input::Diagnostic{file, "", kinds_text(kinds), found, ""});
 }

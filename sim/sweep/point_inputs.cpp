@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "document_paths.hpp"
+#include "sim/costinput/tech_table_loader.hpp"
 #include "sim/hwconfig/hw_config_loader.hpp"
 #include "sim/input/diagnostic.hpp"
 #include "sim/workload/workload.hpp"

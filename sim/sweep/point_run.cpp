@@ -8,6 +8,7 @@
 
 #include "design_figures.hpp"
 #include "models/cost/cost_model.hpp"
+#include "sim/costinput/stats_kernels.hpp"
 #include "sim/hwsim/hw_session.hpp"
 #include "sim/hwsim/simulation_outputs.hpp"
 #include "sim/input/diagnostic.hpp"

@@ -81,6 +81,23 @@ TEST_F(CheckAndPresets, AFileOfNoKnownKindSaysWhatEachKindLooksLike) {
   EXPECT_TRUE(contains(kind.err, "at --kind: expected one of workload, hardware, tech, found \"hw\"")) << kind.err;
 }
 
+// A derived file may hold only what it changes ("extends" is a field of both
+// workloads and hardware configurations): the file it extends tells its kind.
+TEST_F(CheckAndPresets, ADerivedFileIsOfItsBasesKind) {
+  fs::create_directories(dir / "nets");
+  write_file(dir / "nets" / "base.json", read_file(shipped("fmnist-cnn.json")));
+  file("mid.json", json{{"extends", "nets/base.json"}});
+  file("derived.json", json{{"extends", "mid.json"}, {"name", "derived"}});
+  const RunResult r = run({"check", "derived.json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("derived: 11 nodes", 0), 0u) << r.out;
+  file("orphan.json", json{{"extends", "nowhere.json"}, {"name", "orphan"}});
+  const RunResult orphan = run({"check", "orphan.json"});
+  EXPECT_EQ(orphan.exit_code, 2);
+  EXPECT_TRUE(contains(orphan.err, "found an object with fields extends, name and a base whose kind cannot be told "
+                                   "either (say which with --kind)")) << orphan.err;
+}
+
 TEST_F(CheckAndPresets, HardwareOptionsTakePresetNames) {
   const fs::path out = dir / "sim";
   const RunResult r = run({"simulate", shipped("fmnist-cnn.json"), "--hw", "int8-fixup-8x8", "--mode", "timing",

@@ -110,7 +110,9 @@ TEST(InterruptCompare, StopsAndWritesNothing) {
   ASSERT_FALSE(end.timed_out) << "compare ignored SIGTERM";
   EXPECT_EQ(end.exit_code, 128 + SIGTERM) << run.stderr_text();
   EXPECT_FALSE(fs::exists(dir / "out" / "compare.json"));
-  if (fs::exists(dir / "out")) EXPECT_TRUE(fs::is_empty(dir / "out")) << "an interrupted compare writes nothing";
+  if (fs::exists(dir / "out")) {
+    EXPECT_TRUE(fs::is_empty(dir / "out")) << "an interrupted compare writes nothing";
+  }
   expect_no_temporaries(dir.path);
 }
 

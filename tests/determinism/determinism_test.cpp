@@ -29,7 +29,7 @@ constexpr const char* kTrainIntDump = "f8e6a656905928e2";
 constexpr const char* kTrainIntCheckpoint = "45293ef9c0dd554f";
 constexpr const char* kTrainFloatDump = "67fedf9e258670b4";
 constexpr const char* kSimulateOutputs = "91c7c133e9b2d3f7";
-constexpr const char* kReportOutputs = "ef181477fb6460e8";
+constexpr const char* kReportOutputs = "24faa166a2ef0fef";
 constexpr const char* kValidateTensors = "6827418fabdcf4c6";
 
 void expect_digest(const std::filesystem::path& dir, const std::string& golden, const std::string& what) {
