@@ -91,11 +91,11 @@ for net in 18 50; do
   for size in 16x16 32x32; do
     tag=resnet$net-$size
     echo "bench-mapper: compare $tag" >&2
-    "$qtsim" compare "workloads/resnet$net-imagenet-fixup.json" --candidate "workloads/hw/int8-fixup-$size.json" \
+    "$qtsim" compare "workloads/resnet$net-imagenet-fixup.json" --baseline "workloads/hw/fp32-bn-$size.json" --candidate "workloads/hw/int8-fixup-$size.json" \
       --out "$out/compare-$tag" --no-progress >/dev/null
     old_json=""
     if [ -n "$old" ]; then
-      "$old" compare "workloads/resnet$net-imagenet-fixup.json" --candidate "workloads/hw/int8-fixup-$size.json" \
+      "$old" compare "workloads/resnet$net-imagenet-fixup.json" --baseline "workloads/hw/fp32-bn-$size.json" --candidate "workloads/hw/int8-fixup-$size.json" \
         --out "$out/compare-$tag-before" --no-progress >/dev/null
       old_json=$out/compare-$tag-before/compare.json
     fi
