@@ -67,6 +67,21 @@ FTensor initial_values(const Shape& shape, const InitSpec& spec, std::int64_t fa
   return t;
 }
 
+// A tensor's shape (and width and exponent) without its elements.
+template <typename T>
+Tensor<T> shape_only(const Shape& shape) {
+  Tensor<T> t;
+  t.shape = shape;
+  return t;
+}
+QTensor shape_only(const Shape& shape, int exponent, int bits) {
+  QTensor t;
+  t.shape = shape;
+  t.exp = exponent;
+  t.bits = bits;
+  return t;
+}
+
 // Quantizes float initial values into W (direct, nearest) and the master copy.
 void make_integer(Parameter& p, const FTensor& init, int bits, int storage_bits, int exponent) {
   const QuantizerSpec master_spec{QuantizerKind::direct, storage_bits, Rounding::nearest, exponent - (storage_bits - bits)};
@@ -107,19 +122,21 @@ std::vector<Parameter> create_parameters(const Network& net, const Scheme& schem
     const std::int64_t fan_out = (node.op == OpKind::conv2d || node.op == OpKind::linear) ? fan_out_of(node) : 1;
     const bool drawn = initial == InitialValues::drawn;
     if (float_nodes[static_cast<std::size_t>(node_index)]) {
-      p.value = drawn ? initial_values(shape, init, fan_in, fan_out, rs) : FTensor(shape, 0.0f);
-      p.velocity = FTensor(shape, 0.0f);
+      p.value = drawn ? initial_values(shape, init, fan_in, fan_out, rs) : shape_only<float>(shape);
+      p.velocity = drawn ? FTensor(shape, 0.0f) : shape_only<float>(shape);
       p.is_float = true;
     } else {
       if (drawn) {
         make_integer(p, initial_values(shape, init, fan_in, fan_out, rs), scheme.W.bits, scheme.W.storage_bits, exponent);
       } else {
-        p.master = QTensor(shape, exponent - (scheme.W.storage_bits - scheme.W.bits), scheme.W.storage_bits);
-        p.w = QTensor(shape, exponent, scheme.W.bits);
+        p.master = shape_only(shape, exponent - (scheme.W.storage_bits - scheme.W.bits), scheme.W.storage_bits);
+        p.w = shape_only(shape, exponent, scheme.W.bits);
         p.is_float = false;
       }
       p.has_velocity = scheme.optimizer.momentum.enabled;
-      if (p.has_velocity) p.velocity_q = QTensor(shape, 0, scheme.optimizer.momentum.buffer_bits);
+      if (p.has_velocity)
+        p.velocity_q = drawn ? QTensor(shape, 0, scheme.optimizer.momentum.buffer_bits)
+                             : shape_only(shape, 0, scheme.optimizer.momentum.buffer_bits);
     }
     params.push_back(std::move(p));
   };

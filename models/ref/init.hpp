@@ -17,10 +17,12 @@ double he_sigma(const Network& net, const Node& node);
 int weight_exponent(const Scheme& scheme, double he_sigma);
 
 // What a model's parameters start with: the initialisation's random draws, or
-// zeros (shapes, widths and exponents only — exponents never depend on the
-// values — for memory estimates and timing simulations, whose results do not
-// depend on data).
-enum class InitialValues { drawn, zeros };
+// their shapes, widths and exponents alone — no elements (exponents never
+// depend on the values) — for memory estimates and timing simulations, whose
+// results do not depend on data. A model built with `shapes_only` cannot
+// train or infer: its tensors hold no elements (ResNet-50's would be 300 MB of
+// zeros, most of a timing run's time).
+enum class InitialValues { drawn, shapes_only };
 
 // `float_nodes[i]` says whether node i computes in float.
 std::vector<Parameter> create_parameters(const Network& net, const Scheme& scheme, const std::vector<bool>& float_nodes,

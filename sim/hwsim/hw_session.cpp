@@ -95,7 +95,7 @@ Plan plan(const workload::Workload& w, const hw::HwConfig& config, ref::InitialV
 }  // namespace
 
 std::uint64_t dram_bytes_needed(const workload::Workload& w, const hw::HwConfig& config) {
-  return plan(w, config, ref::InitialValues::zeros).dram_bytes;
+  return plan(w, config, ref::InitialValues::shapes_only).dram_bytes;
 }
 
 namespace {
@@ -108,7 +108,7 @@ class JobRunner {
         index_(static_cast<std::size_t>(index)),
         progress_(progress),
         plan_(plan(*job.workload, *job.config,
-                   job.options.mode == hw::ExecMode::exact ? ref::InitialValues::drawn : ref::InitialValues::zeros)) {
+                   job.options.mode == hw::ExecMode::exact ? ref::InitialValues::drawn : ref::InitialValues::shapes_only)) {
     if (job.options.mode == hw::ExecMode::exact && !job.data) throw std::logic_error("exact mode needs the workload's data");
     acc_ = std::make_unique<hw::Accelerator>(index == 0 ? "accelerator" : ("accelerator_" + std::to_string(index)).c_str(),
                                              *job.config, job.options.mode, plan_.dram_bytes);
