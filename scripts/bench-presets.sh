@@ -34,13 +34,18 @@ for run in "shipped|" "int8-eoq|--scheme int8-eoq" "int8-eoq-paper|--scheme int8
   "$qtsim" train "$workload" --steps "$steps" --seed 1 "${extra[@]}" --out "$out/$label" --no-progress >"$out/$label.log"
   wall=$(echo "$(date +%s.%N) - $start" | bc)
   log=$out/$label/train_log.json
-  scheme=$(grep -o '"scheme": *"[^"]*"' "$log" | head -1 | sed 's/.*: *"//; s/"$//')
-  acc=$(last_number test_accuracy "$log")
-  loss=$(last_number test_loss "$log")
-  train_loss=$(last_number train_loss "$log")
-  rows+=("$(printf '| %s | `%s` | %s | %.2f %% | %.4f | %.4f | %.0f s |' "$label" \
-    "qtsim train $workload --steps $steps --seed 1${extra[*]:+ ${extra[*]}}" "$scheme" \
-    "$(echo "$acc * 100" | bc -l)" "$loss" "$train_loss" "$wall")")
+  row=$(python3 - "$log" <<'PY'
+import json, sys
+log = json.load(open(sys.argv[1]))
+s = log["scheme"]
+last = log["epochs"][-1]
+print(f'{s["name"]} (E {s["E"]["rounding"]}, W headroom {s["W"].get("headroom_sigmas", "-")} sigma)|'
+      f'{last["test_accuracy"]:.2f} %|{last["test_loss"]:.4f}|{last["train_loss"]:.4f}')
+PY
+)
+  IFS='|' read -r scheme acc loss train_loss <<<"$row"
+  rows+=("$(printf '| %s | `%s` | %s | %s | %s | %s | %.0f s |' "$label" \
+    "qtsim train $workload --steps $steps --seed 1${extra[*]:+ ${extra[*]}}" "$scheme" "$acc" "$loss" "$train_loss" "$wall")")
 done
 
 block=$(mktemp)
@@ -48,7 +53,7 @@ block=$(mktemp)
   echo "<!-- scripts/bench-presets: last run (rewritten by each run) -->"
   echo "Last run: $(date -u '+%Y-%m-%d %H:%M UTC') at $commit$dirty on $(nproc) CPU(s), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
   echo
-  echo "| run | command | scheme (as recorded) | test accuracy | test loss | train loss (last epoch) | wall |"
+  echo "| run | command | scheme (as recorded in train_log.json) | test accuracy | test loss | train loss | wall |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo "<!-- scripts/bench-presets: end -->"
