@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The accuracy benchmark across seeds (issue #2): trains the int8-eoq, fp32-bn
+# The accuracy benchmark across seeds: trains the int8-eoq, fp32-bn
 # and fp32-fixup workloads of scripts/bench-accuracy.sh with each seed given,
 # and writes every run's per-epoch figures, the int8-eoq vs fp32-bn gap per seed
 # and its mean to docs/results/accuracy-seeds.md and accuracy-seeds.json.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Accuracy benchmark of the training reference (issue #2): trains each workload
+# Accuracy benchmark of the training reference: trains each workload
 # below on the full Fashion-MNIST training set, evaluates on the test set, and
 # writes the measured test accuracy, final training loss, steps, wall and CPU
 # time to docs/results/accuracy.md and docs/results/accuracy.json.
@@ -14,7 +14,7 @@
 #   QTSIM_BENCH_OUT=DIR                        where runs write (default: out/bench-accuracy)
 #   QTSIM_BENCH_ARGS="--steps 20"              extra train arguments (a quick smoke run of this script)
 #
-# Targets (issue #2): int8-eoq >= 89 % and within 1.5 points of fp32-bn trained
+# Targets: int8-eoq >= 89 % and within 1.5 points of fp32-bn trained
 # with the same budget; each run <= 15 minutes of wall time on a 2-core machine.
 # Wall times depend on whatever else the machine runs, so CPU time is recorded too.
 set -euo pipefail
@@ -112,7 +112,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
   json_rows_and_close "${rows_json[@]}"
 } >"$results/accuracy.json"
 
-# Targets (issue #2), checked on the runs of this invocation.
+# Targets, checked on the runs of this invocation.
 value_of() {  # value_of LABEL FIELD -> the field of that run's JSON row
   for r in "${rows_json[@]}"; do
     case "$r" in *"\"label\": \"$1\""*) echo "$r" | grep -o "\"$2\": [-0-9.eE+]*" | sed 's/.*: //'; return ;; esac

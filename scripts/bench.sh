@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 3's speed acceptance: three figures, each printed with its target and
+# The speed targets: three figures, each printed with its target and
 # "met" / "NOT met", and written to docs/results/bench-hw.md and .json (with
 # the date, commit, machine and load average). Nothing here asserts on wall
 # time in a test; this script only measures.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Determinism across builds (issue 5 item 7): builds qtsim at -O0 (Debug,
+# Determinism across builds: builds qtsim at -O0 (Debug,
 # QTSIM_NATIVE=OFF) into build-O0/ and optimized (Release, -march=native) into
 # $QTSIM_BUILD_DIR (default build/), runs the same commands with both, and
 # compares every output byte for byte: train dumps and checkpoints (integer,

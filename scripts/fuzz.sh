@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the input loaders (issue 5 item 5): builds the libFuzzer targets of
+# Fuzzes the input loaders: builds the libFuzzer targets of
 # tests/fuzz with clang, ASan and UBSan into build-fuzz/ and runs each, one
 # after another, for SECONDS (default 600), starting from the kept corpus
 # (tests/fuzz/corpus/<target>), the regression inputs (tests/fuzz/regressions/

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 14: every verb stops on Ctrl-C. Interrupts each verb (train, validate,
+# Every verb stops on Ctrl-C. Interrupts each verb (train, validate,
 # simulate with a workload and a trace, simulate with SCALE-Sim inputs, report,
 # compare) at random moments, $QTSIM_INTERRUPT_RUNS times per verb (default
 # 20), alternating SIGINT and SIGTERM, and checks each time that it exits with

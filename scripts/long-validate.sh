@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long run of issue 5 item 8: 200 training steps of the Fashion-MNIST
+# The long validation: 200 training steps of the Fashion-MNIST
 # Fixup workload on a 16x16 int8 array, every tensor of every step compared
 # with the bit-exact reference (qtsim validate). Builds qtsim (build/ or
 # $QTSIM_BUILD_DIR), runs, and records pass/fail, tensors compared, the tensor

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 5 item 6: builds the whole project with AddressSanitizer and
+# Builds the whole project with AddressSanitizer and
 # UndefinedBehaviorSanitizer (-DQTSIM_SANITIZE=ON, g++, RelWithDebInfo) into
 # build-asan/ and runs the whole test suite under it. Any sanitizer report
 # aborts its test, so the suite passes only when it is clean. Records the run

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The accelerator's bit-exactness matrix (issue 3 acceptance): every int8 scheme
+# The accelerator's bit-exactness matrix: every int8 scheme
 # on a Fashion-MNIST ResNet and on ResNet-20 (CIFAR shape, synthetic data), and
 # FP32-BN, validated for 3 steps on 8x8, 16x16 and 32x32 arrays in each of the
 # OS, WS and IS dataflows; the tensor digests of one workload and integer scheme

@@ -1,4 +1,4 @@
-// Issue 14 item 1: every verb stops on SIGINT or SIGTERM, exits with 128 +
+// Every verb stops on SIGINT or SIGTERM, exits with 128 +
 // the signal, and leaves only complete files, marked partial where partial
 // (validation.json never claims a pass for steps not run). simulate with a
 // workload: tests/accelerator/interrupt_test.cpp. The time a verb takes to

@@ -1,4 +1,4 @@
-// Issue 14 item 5: output paths are checked before any work (exit 2 naming the
+// Output paths are checked before any work (exit 2 naming the
 // option), the trace is written under exactly the given name, and an output
 // folder holds one run's files: locked while a run writes it, an earlier run's
 // files removed, the set committed whole (on a write error nothing of it stays).

@@ -69,7 +69,7 @@ TEST(Variation, UnknownPathAndNegativeValueAreErrors) {
   EXPECT_TRUE(t.variations.empty());
 }
 
-// Issue 14: a figure of 1e308 gave "inf mJ" and JSON nulls; every value a
+// A figure of 1e308 once gave "inf mJ" and JSON nulls; every value a
 // variation may set is inside the range of its kind of number
 // (models/cost/figure_limits.hpp), checked when the option is read.
 TEST(Variation, ValuesOutsideTheirRangeAreRefusedWhenRead) {

@@ -117,7 +117,7 @@ TEST(DataIdxFile, ImplausibleDimensionsRejectedBeforeAllocating) {
   EXPECT_CONTAINS(msg, "at dimension 0: expected dimensions whose product is at most 2^30 bytes (1 GiB)");
 }
 
-// Issue 14 item 7: compressed inputs are size-checked while inflating. A
+// Compressed inputs are size-checked while inflating. A
 // header claiming 1.5 GiB is refused before anything is inflated (it used to
 // be read into memory as far as the stream went).
 TEST(DataIdxFile, HeaderClaimingMoreThanOneGibIsRefusedBeforeInflating) {

@@ -1,4 +1,4 @@
-// Determinism (issue 5 item 7): the same inputs and seed give the same bytes.
+// Determinism: the same inputs and seed give the same bytes.
 // Inside one build: train dumps and checkpoints are identical across thread
 // counts. Across builds: dumps, simulate outputs, reports and validate's tensor
 // digest equal digests recorded here, so an optimized, a -O0 and a sanitizer

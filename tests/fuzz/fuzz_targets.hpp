@@ -1,5 +1,5 @@
 #pragma once
-// The fuzz targets of the input loaders (issue 5 item 5): bytes -> the
+// The fuzz targets of the input loaders: bytes -> the
 // project's JSON reader or text parser -> the loader. A rejected input is a
 // normal outcome: input::InputError is caught. Anything else escapes and is a
 // finding: libFuzzer reports an uncaught exception as a crash, and so does the

@@ -250,7 +250,7 @@ TEST(IntUpdate, WageubnWeightDecayBanks) {
 }
 
 TEST(IntUpdate, EoqLearningRateThousandCountsEachElementOnce) {
-  // Delta saturates for nearly every element and M' for many of them (issue 14).
+  // Delta saturates for nearly every element and M' for many of them.
   UpdateCase c{"int8-eoq", {8, 8, 3, 3}};
   c.lr = 1000.0;
   c.steps = 1;

@@ -95,7 +95,7 @@ TEST(IntUpdate, StepTermsFarApartAreAlignedInsteadOfClipped) {
             std::numeric_limits<std::int64_t>::max());
 }
 
-// The DFP step-1 case of issue 14 by hand. At step 0 a Fixup network's
+// The DFP step-1 case by hand. At step 0 a Fixup network's
 // gradients are all zero, so V is zero at a far fine exponent (here -110; the
 // dump showed -107 for the gradient); at step 1 the gradient g is at -16.
 // Before the rule, g was clipped at the int64 limit while aligning with V and
@@ -160,7 +160,7 @@ TEST(IntUpdate, MomentumFromABufferFarBelowKeepsTheGradient) {
   EXPECT_EQ(r.momentum_stats.shift, 47);
 }
 
-// The same end to end, as issue 14 found it (int8-dfp on a Fixup network).
+// The same end to end, as it was found (int8-dfp on a Fixup network).
 // The classifier starts at zero, so every gradient below it is zero until the
 // classifier moves; each step of zero gradient leaves a momentum buffer of
 // zeros 3 bits (mu_frac) finer than the last. Here the learning rate is 0 for
@@ -234,7 +234,7 @@ TEST(IntUpdate, DfpMomentumOnAFixupNetworkHoldsTheFirstNonzeroGradient) {
 TEST(IntUpdate, SaturationsCountEachElementOnce) {
   // lr 1000 on an EOQ network (8-bit U, master = W): Delta saturates for every
   // parameter element, M' for many of them; the step's "U" count must still be
-  // at most the number of elements (issue 14: "156 of 116 values saturated").
+  // at most the number of elements (it once reported "156 of 116 values saturated").
   Network net;
   net.input = Shape{1, 4, 4};
   net.classes = 3;

@@ -293,7 +293,7 @@ TEST(ReportCommand, MalformedInputsExit2AndWriteNothing) {
                  "bad-table.json", out);
 }
 
-// Issue 14 item 6: report reads every stats.json simulate can write. The file
+// Report reads every stats.json simulate can write. The file
 // holds each kernel of the step program summed over the steps (ops.csv keeps
 // every kernel of every step), so it does not grow with the step count: it
 // used to, and ResNet-50 timing runs of 90 steps wrote 68 MiB, past the

@@ -6,7 +6,7 @@
 //    alexnet.csv in OS, WS and IS, and GEMM-format topologies: COMPUTE_REPORT.csv
 //    byte for byte; CALC results that do not change with the SRAM sizes;
 //    USER-bandwidth runs within 5 % of SCALE-Sim's Total Cycles per layer.
-//  - Issue 3's example: a 32x32 array on Conv1 229/7/2 and Conv2_1a 58/3/1 (twice)
+//  - The acceptance example: a 32x32 array on Conv1 229/7/2 and Conv2_1a 58/3/1 (twice)
 //    gives OS 163,855 / 125,047 / 125,047, WS 126,379 / 116,279 / 116,279 and
 //    IS 309,679 / 278,711 / 278,711 cycles (tests/scalesim/expected, made by
 //    scalesim_mirror.py from SCALE-Sim v2's arithmetic).

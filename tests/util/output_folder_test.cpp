@@ -1,4 +1,4 @@
-// An output folder holds one run's files, committed as one set: issue 14 item 5.
+// An output folder holds one run's files, committed as one set.
 #include "sim/util/output_folder.hpp"
 
 #include <gtest/gtest.h>

@@ -173,7 +173,7 @@ TEST(SchemePresets, Int8EoqIsTheShippedConfigurationAndThePaperVariantDiffersInT
   EXPECT_EQ(best, paper);
 }
 
-// Issue 14: batchnorm with one value per channel in training (batch 1 of 1x1
+// Batchnorm with one value per channel in training (batch 1 of 1x1
 // maps) passed `check` and then failed in train (fp32-bn) or trained on
 // meaningless statistics (integer schemes). Every scheme now refuses it when
 // the workload is read, naming the batch size; batch 2, or batch 1 of 2x1
