@@ -31,7 +31,11 @@ TEST(InterruptTrain, StopsPromptlyAndMarksItsOutputsPartial) {
   const fs::path f = write_workload(dir, "long", w);
   ToolProcess run({"train", f.string(), "--out", "out", "--dump", "dump", "--no-progress"}, dir.path);
   ASSERT_TRUE(run.wait_for_output("training ", 60)) << run.stderr_text();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // some steps complete
+  // Some steps complete (the dump writes a file per step): waiting for them, not
+  // for a fixed time, holds on a slow build too (ASan: the first step alone may take seconds).
+  const fs::path first_step = dir / "dump" / "step_000001.bin";
+  for (int i = 0; i < 1200 && !fs::exists(first_step); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(fs::exists(first_step)) << "no step completed in 60 s: " << run.stderr_text();
   const ProcessEnd end = run.interrupt(SIGINT, kHangSeconds);
   ASSERT_FALSE(end.timed_out) << "train ignored SIGINT";
   EXPECT_EQ(end.exit_code, 128 + SIGINT) << run.stderr_text();
