@@ -132,10 +132,11 @@ std::vector<QtsimLayerRun> simulate_layers(const hw::HwConfig& config, const std
 
 std::vector<ScaleSimLayerResult> scalesim_results(const ScaleSimConfig& cfg, bool ideal_memory,
                                                   const std::vector<TopologyLayer>& layers,
-                                                  const std::vector<QtsimLayerRun>& runs) {
+                                                  const std::vector<QtsimLayerRun>& runs, const std::function<bool()>& stop) {
   std::vector<ScaleSimLayerResult> results;
   const bool user = cfg.user_bandwidth && !ideal_memory;
   for (std::size_t i = 0; i < layers.size() && i < runs.size(); ++i) {
+    if (stop && stop()) break;
     ScaleSimLayerResult r;
     r.layer = layers[i];
     r.gemm = layers[i].gemm();
@@ -150,7 +151,13 @@ std::vector<ScaleSimLayerResult> scalesim_results(const ScaleSimConfig& cfg, boo
       p.filter_words = cfg.filter_kb * 1024;
       p.ofmap_words = cfg.ofmap_kb * 1024;
       p.bandwidth = cfg.bandwidths.empty() ? kDefaultBandwidthWords : cfg.bandwidths.front();
-      const ScratchpadResult m = simulate_scratchpad(layers[i], p);
+      p.stop = stop;
+      ScratchpadResult m;
+      try {
+        m = simulate_scratchpad(layers[i], p);
+      } catch (const ScratchpadStopped&) {
+        break;
+      }
       r.stall_cycles = m.stall_cycles;
     }
     r.total_cycles = r.compute_cycles + r.stall_cycles;
@@ -229,7 +236,14 @@ int run_scalesim(const ScaleSimOptions& options, std::ostream& out) {
     out << fmt::format("interrupted after {} of {} layers: nothing written\n", runs.size(), layers.size());
     return 128 + util::interrupt_signal();
   }
-  const std::vector<ScaleSimLayerResult> results = scalesim_results(cfg, options.ideal_memory, layers, runs);
+  // USER bandwidth: the scratchpad model takes about as long as SCALE-Sim's own (seconds per large layer).
+  const std::vector<ScaleSimLayerResult> results =
+      scalesim_results(cfg, options.ideal_memory, layers, runs, [] { return util::interrupted(); });
+  if (results.size() < layers.size()) {
+    out << fmt::format("interrupted after {} of {} layers of the scratchpad model: nothing written\n", results.size(),
+                       layers.size());
+    return 128 + util::interrupt_signal();
+  }
   const std::string stats = scalesim_stats_document(cfg, topology, options.ideal_memory, results).dump(1) + "\n";
   folder.commit({{"QTSIM_LAYER_REPORT.csv", layer_report_csv(results, config)},
                  {"stats.json", stats},

@@ -92,7 +92,8 @@ std::vector<QtsimLayerRun> simulate_layers(const hw::HwConfig& config, const std
 // SCALE-Sim's figures of every layer (COMPUTE_REPORT), given qtsim's runs.
 std::vector<ScaleSimLayerResult> scalesim_results(const ScaleSimConfig& cfg, bool ideal_memory,
                                                   const std::vector<TopologyLayer>& layers,
-                                                  const std::vector<QtsimLayerRun>& runs);
+                                                  const std::vector<QtsimLayerRun>& runs,
+                                                  const std::function<bool()>& stop = {});
 
 // SCALE-Sim's COMPUTE_REPORT.csv, byte for byte in its format:
 //   "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,"

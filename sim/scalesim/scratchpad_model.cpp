@@ -409,6 +409,7 @@ ScratchpadResult walk_demand(const Dataflow& df, const OperandAddresses& op, con
   i64 row = 0, stalls = 0, last_ofmap_service = 0;
   for (i64 fc = 0; fc < f.col_folds; ++fc) {
     for (i64 fr = 0; fr < f.row_folds; ++fr) {
+      if (p.stop && p.stop()) throw ScratchpadStopped{};
       for (i64 t = 0; t < f.rows_per_fold; ++t, ++row) {
         const i64 cycle = row + stalls;
         bool ifmap_fetched = false, filter_fetched = false;

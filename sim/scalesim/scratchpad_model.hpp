@@ -71,6 +71,7 @@
 // breaks 18 reference rows (Total Cycles off by up to 7.8 %), the empty line
 // all nine pinned runs (up to 12.6 %).
 #include <cstdint>
+#include <functional>
 
 #include "models/hw/core/hw_config.hpp"
 #include "sim/scalesim/scalesim_topology.hpp"
@@ -83,7 +84,13 @@ struct ScratchpadParams {
   // Buffer sizes in words of one byte (SCALE-Sim: SramSzkB * 1024).
   std::int64_t ifmap_words = 1, filter_words = 1, ofmap_words = 1;
   std::int64_t bandwidth = 1;  // DRAM words per cycle of each buffer (the cfg's first Bandwidth value)
+  // Asked between folds (a large layer takes seconds to minutes); true abandons
+  // the layer with ScratchpadStopped.
+  std::function<bool()> stop;
 };
+
+// Thrown when ScratchpadParams::stop asked the model to stop (Ctrl-C).
+struct ScratchpadStopped {};
 
 struct ScratchpadResult {
   std::int64_t compute_cycles = 0;  // demand rows - 1: SCALE-Sim's no-stall cycles (hw::scalesim_cycles)
