@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <iostream>
 #include <optional>
+#include <utility>
 
 #include "check_kinds.hpp"
 #include "check_summaries.hpp"
@@ -30,9 +31,9 @@ namespace {
 // A workload: its expanded network, and with --hw whether that hardware fits it.
 void check_workload(const po::variables_map& v, const std::string& path, bool quiet, std::ostream& out) {
   if (v.count("expanded")) {
-    const workload::WorkloadSource source = workload::read_workload_source(path);
+    workload::WorkloadSource source = workload::read_workload_source(path);
     const nlohmann::json expanded = source.expanded;
-    workload::parse_workload(workload::WorkloadSource(source));  // checked before it is printed
+    workload::parse_workload(std::move(source));  // checked before it is printed
     if (!quiet) out << expanded.dump(2) << "\n";
     return;
   }

@@ -151,10 +151,9 @@ std::vector<ScaleSimLayerResult> scalesim_results(const ScaleSimConfig& cfg, boo
       p.filter_words = cfg.filter_kb * 1024;
       p.ofmap_words = cfg.ofmap_kb * 1024;
       p.bandwidth = cfg.bandwidths.empty() ? kDefaultBandwidthWords : cfg.bandwidths.front();
-      p.stop = stop;
       ScratchpadResult m;
       try {
-        m = simulate_scratchpad(layers[i], p);
+        m = simulate_scratchpad(layers[i], p, stop);
       } catch (const ScratchpadStopped&) {
         break;
       }

@@ -398,7 +398,8 @@ struct InputStationary {
 // cycle + 1 (the hit latency), counted only if the row issued one; the ofmap
 // buffer's is its write wait. The row stalls by the largest of the three.
 template <typename Dataflow>
-ScratchpadResult walk_demand(const Dataflow& df, const OperandAddresses& op, const ScratchpadParams& p) {
+ScratchpadResult walk_demand(const Dataflow& df, const OperandAddresses& op, const ScratchpadParams& p,
+                             const std::function<bool()>& stop) {
   ReadBuffer ifmap(p.ifmap_words, p.bandwidth, op.ifmap_space(), df.ifmap_prefetch(),
                    [&](i64 b, i64 r, i64 c) { return df.ifmap_prefetch_entry(b, r, c); });
   ReadBuffer filter(p.filter_words, p.bandwidth, op.filter_space(), df.filter_prefetch(),
@@ -409,7 +410,7 @@ ScratchpadResult walk_demand(const Dataflow& df, const OperandAddresses& op, con
   i64 row = 0, stalls = 0, last_ofmap_service = 0;
   for (i64 fc = 0; fc < f.col_folds; ++fc) {
     for (i64 fr = 0; fr < f.row_folds; ++fr) {
-      if (p.stop && p.stop()) throw ScratchpadStopped{};
+      if (stop && stop()) throw ScratchpadStopped{};
       for (i64 t = 0; t < f.rows_per_fold; ++t, ++row) {
         const i64 cycle = row + stalls;
         bool ifmap_fetched = false, filter_fetched = false;
@@ -437,16 +438,17 @@ ScratchpadResult walk_demand(const Dataflow& df, const OperandAddresses& op, con
 
 }  // namespace
 
-ScratchpadResult simulate_scratchpad(const TopologyLayer& layer, const ScratchpadParams& p) {
+ScratchpadResult simulate_scratchpad(const TopologyLayer& layer, const ScratchpadParams& p,
+                                     const std::function<bool()>& stop) {
   if (p.rows < 1 || p.cols < 1 || p.ifmap_words < 1 || p.filter_words < 1 || p.ofmap_words < 1 || p.bandwidth < 1)
     throw std::invalid_argument("scratchpad model: array, buffer sizes and bandwidth must be positive");
   if (layer.ofmap_h() < 1 || layer.ofmap_w() < 1 || layer.window() < 1 || layer.filters < 1)
     throw std::invalid_argument("scratchpad model: layer " + layer.name + " has an empty ofmap, window or filter set");
   const OperandAddresses op(layer);
   switch (p.dataflow) {
-    case hw::Dataflow::os: return walk_demand(OutputStationary{op, p.rows, p.cols}, op, p);
-    case hw::Dataflow::ws: return walk_demand(WeightStationary{op, p.rows, p.cols}, op, p);
-    case hw::Dataflow::is: return walk_demand(InputStationary{op, p.rows, p.cols}, op, p);
+    case hw::Dataflow::os: return walk_demand(OutputStationary{op, p.rows, p.cols}, op, p, stop);
+    case hw::Dataflow::ws: return walk_demand(WeightStationary{op, p.rows, p.cols}, op, p, stop);
+    case hw::Dataflow::is: return walk_demand(InputStationary{op, p.rows, p.cols}, op, p, stop);
   }
   throw std::invalid_argument("scratchpad model: unknown dataflow");
 }

@@ -84,12 +84,9 @@ struct ScratchpadParams {
   // Buffer sizes in words of one byte (SCALE-Sim: SramSzkB * 1024).
   std::int64_t ifmap_words = 1, filter_words = 1, ofmap_words = 1;
   std::int64_t bandwidth = 1;  // DRAM words per cycle of each buffer (the cfg's first Bandwidth value)
-  // Asked between folds (a large layer takes seconds to minutes); true abandons
-  // the layer with ScratchpadStopped.
-  std::function<bool()> stop;
 };
 
-// Thrown when ScratchpadParams::stop asked the model to stop (Ctrl-C).
+// Thrown when simulate_scratchpad's `stop` asked it to stop (Ctrl-C).
 struct ScratchpadStopped {};
 
 struct ScratchpadResult {
@@ -102,7 +99,9 @@ struct ScratchpadResult {
 
 // SCALE-Sim v2's demand-driven double-buffered scratchpad on one layer (one
 // image), `InterfaceBandwidth: USER`. Throws std::invalid_argument on
-// non-positive sizes.
-ScratchpadResult simulate_scratchpad(const TopologyLayer& layer, const ScratchpadParams& p);
+// non-positive sizes. `stop` is asked between folds (a large layer takes
+// seconds to minutes); true abandons the layer with ScratchpadStopped.
+ScratchpadResult simulate_scratchpad(const TopologyLayer& layer, const ScratchpadParams& p,
+                                     const std::function<bool()>& stop = {});
 
 }  // namespace qtsim::scalesim

@@ -236,7 +236,7 @@ TEST(ScratchpadModel, MatchesScaleSimUserBandwidthRuns) {
               slowest.c_str());
 
   for (const PinnedRun& run : kEmptyLastLineRuns) {
-    const ScratchpadParams p{4, 4, run.dataflow, 1024, 1024, 1024, run.bandwidth, {}};
+    const ScratchpadParams p{4, 4, run.dataflow, 1024, 1024, 1024, run.bandwidth};
     const ScratchpadResult r = simulate_scratchpad(run.layer, p);
     const std::string where = hw::to_string(run.dataflow) + " " + run.layer.name;
     EXPECT_EQ(r.total_cycles, run.total) << where;
@@ -254,7 +254,7 @@ TEST(ScratchpadModel, RejectsEmptyBuffersAndLayers) {
   layer.filter_h = layer.filter_w = 3;
   layer.channels = 4;
   layer.filters = 8;
-  ScratchpadParams p{8, 8, hw::Dataflow::ws, 1024, 1024, 1024, 4, {}};
+  ScratchpadParams p{8, 8, hw::Dataflow::ws, 1024, 1024, 1024, 4};
   EXPECT_GT(simulate_scratchpad(layer, p).total_cycles, 0);
   for (std::int64_t ScratchpadParams::*field : {&ScratchpadParams::rows, &ScratchpadParams::ifmap_words,
                                                 &ScratchpadParams::ofmap_words, &ScratchpadParams::bandwidth}) {
