@@ -1,7 +1,7 @@
 #pragma once
-// Exact integer helpers shared by the reference and the hardware's
-// normalization unit: rounded division, integer square root, and narrowing of
-// 128-bit intermediates onto a grid that int64 can hold.
+// The reference's exact integer helpers (the hardware's normalization unit has
+// its own): rounded division, integer square root, and narrowing of 128-bit
+// intermediates onto a grid that int64 can hold.
 #include <cstdint>
 #include <vector>
 

@@ -550,6 +550,19 @@ TEST(IntBatchNorm, HugeActivationsCountRunningStatisticSaturations) {
       << "a saturated running variance";
 }
 
+// Activations at 2^-90: sigma is epsilon's, x-hat's exponent is near -80, and
+// the backward's aligned terms lie some 160 bits apart; dx is still exact
+// (docs/NUMERICS.md §8), the same as the reference's. Two channels: a constant
+// one would keep epsilon as its sigma here, not round to 0.
+TEST(IntBatchNorm, TinyActivationsGiveExactGradientsBeyond128Bits) {
+  IntBnCase tc{"int8-wageubn", {4, 2, 3, 5}, 2048, 28};
+  tc.x_exp = -90;
+  const IntBnResult r = run_int_bn(tc);
+  EXPECT_LT(r.e_xhat, -64) << "x-hat's exponent should put the aligned terms beyond 128 bits";
+  EXPECT_GT(r.dx_narrow, 128 - 62) << "dx's products should lie beyond 128 bits";
+  EXPECT_GT(std::count_if(r.dx.begin(), r.dx.end(), [](std::int64_t v) { return v != 0; }), 0) << "dx should not vanish";
+}
+
 // Timing mode skips the arithmetic: same cycles and action counts per kernel.
 void expect_same_costs(const std::vector<KernelStats>& exact, const std::vector<KernelStats>& timing) {
   ASSERT_EQ(exact.size(), timing.size());

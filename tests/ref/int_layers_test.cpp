@@ -7,9 +7,13 @@
 // that must not depend on the thread count.
 #include <gtest/gtest.h>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "dense_test_util.hpp"
@@ -425,15 +429,29 @@ IntBatchNormGrads bn_backward_rule(const QTensor& dy, const QTensor& gamma, cons
     sum_g[channel(i)] += gi;
     sum_gx[channel(i)] += gi * f.xhat.q[i];
   }
+  // t and t * inv in integers of any width: with tiny activations the terms lie
+  // far more than 128 bits apart; then floored by z onto int64 (§4.6).
+  using Big = boost::multiprecision::cpp_int;
+  auto two_to = [](int e) -> Big { return boost::multiprecision::pow(Big(2), static_cast<unsigned>(e)); };
   const int e_g = e_d + gamma.exp, e_m1 = e_g - 16, e_xm2 = e_g + 2 * f.xhat.exp - 16, e_t = std::min(e_m1, e_xm2);
-  std::vector<__int128> prod(d.size());
+  std::vector<Big> prod(d.size());
+  Big largest = 0;
   for (std::size_t i = 0; i < d.size(); ++i) {
     const std::size_t c = channel(i);
-    const __int128 m1 = rdiv(sum_g[c] * 65536, M), m2 = rdiv(sum_gx[c] * 65536, M);
-    const __int128 gi = static_cast<__int128>(d[i]) * gamma.q[c];
-    prod[i] = ((gi << (e_g - e_t)) - (m1 << (e_m1 - e_t)) - ((f.xhat.q[i] * m2) << (e_xm2 - e_t))) * f.inv[c];
+    const Big m1 = Big(rdiv(sum_g[c] * 65536, M)), m2 = Big(rdiv(sum_gx[c] * 65536, M));
+    const Big gi = Big(d[i]) * gamma.q[c];
+    const Big t = gi * two_to(e_g - e_t) - m1 * two_to(e_m1 - e_t) - f.xhat.q[i] * m2 * two_to(e_xm2 - e_t);
+    prod[i] = t * f.inv[c];
+    largest = std::max(largest, Big(abs(prod[i])));
   }
-  g.dx = narrowed(dy.shape, prod, e_t - f.inv_r - f.stddev.exp);
+  const int bits = largest == 0 ? 0 : static_cast<int>(msb(largest)) + 1, z = std::max(0, bits - 62);
+  g.dx = WideTensor(dy.shape, e_t - f.inv_r - f.stddev.exp + z);
+  const Big step = two_to(z);
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    Big r = prod[i] % step;  // truncated: the sign of prod
+    if (r < 0) r += step;
+    g.dx.v[i] = static_cast<i64>((prod[i] - r) / step);  // floor
+  }
   return g;
 }
 
@@ -496,7 +514,14 @@ INSTANTIATE_TEST_SUITE_P(Shapes, IntBatchNormRule,
                                            BnCase{Shape{3, 2, 5, 5}, {8, 8, 4, -3, 1}, false},
                                            BnCase{Shape{32, 10, 1, 1}, {16, 16, 16, -15, 3}, true},
                                            BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, -90},
-                                           BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, 40}));
+                                           BnCase{Shape{4, 5, 7, 9}, {16, 16, 8, -15, 3}, false, 40}),
+                         [](const ::testing::TestParamInfo<BnCase>& info) {
+                           const BnCase& c = info.param;
+                           std::string name = std::to_string(info.index) + "_";
+                           for (std::size_t a = 0; a < c.shape.rank(); ++a) name += (a ? "x" : "") + std::to_string(c.shape[a]);
+                           name += "_norm" + std::to_string(c.spec.norm_bits) + (c.flagged_dy ? "_flagged" : "");
+                           return name + "_xexp" + (c.x_exp < 0 ? "m" : "") + std::to_string(std::abs(c.x_exp));
+                         });
 
 }  // namespace
 }  // namespace qtsim::ref

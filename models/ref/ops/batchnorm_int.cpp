@@ -3,8 +3,9 @@
 // multiplies; every rounding is a documented integer rule.
 #include <algorithm>
 #include <limits>
-#include <memory>
 #include <stdexcept>
+
+#include <boost/multiprecision/cpp_int.hpp>
 
 #include "batchnorm.hpp"
 #include "elementwise.hpp"
@@ -169,6 +170,74 @@ void update_running(std::int64_t& running, std::int64_t batch_value, int batch_e
   running = static_cast<std::int64_t>(running + step);
 }
 
+// dx = t * inv with t = g*2^(e_g-e_t) - m1*2^(e_m1-e_t) - x-hat*m2*2^(e_xm2-e_t),
+// all exact, then narrowed as narrow_to_wide does (docs/NUMERICS.md §4.6). The
+// shifts grow with |e_x-hat|: activations far below epsilon give x-hat exponents
+// near -80 and products of 200 bits or more. A bound from the operands' largest
+// magnitudes tells whether every product fits in 128 bits; when one may not, the
+// whole tensor is formed in integers as wide as it needs.
+WideTensor input_gradient(const Widened& d, const QTensor& xhat, const QTensor& gamma, const std::vector<__int128>& m1,
+                          const std::vector<__int128>& m2, const IntBatchNormSaved& saved, const Geometry& g, int e_g) {
+  const int e_m1 = e_g - kStatFracBits;
+  const int e_xm2 = e_g + 2 * xhat.exp - kStatFracBits;
+  const int e_t = std::min(e_m1, e_xm2);
+  const int g_shift = e_g - e_t, m1_shift = e_m1 - e_t, m2_shift = e_xm2 - e_t;
+  const std::size_t n = xhat.size(), C = static_cast<std::size_t>(g.C);
+  const int out_exp = e_t - saved.inv_r - saved.stddev.exp;
+
+  auto bits_of_max = [](std::size_t count, auto&& value) {
+    unsigned __int128 m = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const __int128 v = value(i);
+      m = std::max(m, v < 0 ? static_cast<unsigned __int128>(-v) : static_cast<unsigned __int128>(v));
+    }
+    return bit_length(m);
+  };
+  // |a*b*2^s| < 2^(bits(a) + bits(b) + s); |t| < 3 * 2^(largest term); |t*inv| adds bits(inv).
+  const int bits_d = bits_of_max(n, [&](std::size_t i) { return __int128{d[i]}; });
+  const int bits_x = bits_of_max(n, [&](std::size_t i) { return __int128{xhat.q[i]}; });
+  const int bits_gamma = bits_of_max(C, [&](std::size_t c) { return __int128{gamma.q[c]}; });
+  const int bits_m1 = bits_of_max(C, [&](std::size_t c) { return m1[c]; });
+  const int bits_m2 = bits_of_max(C, [&](std::size_t c) { return m2[c]; });
+  const int bits_inv = bits_of_max(C, [&](std::size_t c) { return __int128{saved.inv[c]}; });
+  const int bits_t = std::max({bits_d + bits_gamma + g_shift, bits_m1 + m1_shift, bits_x + bits_m2 + m2_shift}) + 2;
+
+  if (bits_t + bits_inv <= 127) {
+    std::vector<__int128> prod(n);
+    g.for_each_channel([&](std::size_t c) {
+      const __int128 m1_t = m1[c] << m1_shift;
+      g.for_channel_elements(c, [&](std::size_t i) {
+        const __int128 gi = static_cast<__int128>(d[i]) * gamma.q[c];
+        prod[i] = ((gi << g_shift) - m1_t - ((xhat.q[i] * m2[c]) << m2_shift)) * saved.inv[c];
+      });
+    });
+    return narrow_to_wide(xhat.shape, prod, out_exp);
+  }
+
+  using Big = boost::multiprecision::cpp_int;
+  std::vector<Big> prod(n);
+  g.for_each_channel([&](std::size_t c) {
+    const Big m1_t = Big(m1[c]) << m1_shift;
+    g.for_channel_elements(c, [&](std::size_t i) {
+      const Big t = (Big(d[i]) * gamma.q[c] << g_shift) - m1_t - (Big(m2[c]) * xhat.q[i] << m2_shift);
+      prod[i] = t * saved.inv[c];
+    });
+  });
+  Big largest = 0;
+  for (const Big& p : prod) largest = std::max(largest, Big(abs(p)));
+  const int bits = largest == 0 ? 0 : static_cast<int>(msb(largest)) + 1;
+  const int z = bits > 62 ? bits - 62 : 0;
+  WideTensor out(xhat.shape, out_exp + z);
+  const Big step = Big(1) << z;
+  for (std::size_t i = 0; i < n; ++i) {
+    // floor(p / 2^z): the division truncates toward zero, so a negative p with a remainder goes one lower.
+    Big q = prod[i] / step;
+    if (prod[i] < 0 && q * step != prod[i]) --q;
+    out.v[i] = static_cast<std::int64_t>(q);
+  }
+  return out;
+}
+
 }  // namespace
 
 WideTensor int_batchnorm_forward_train(const QTensor& x, const QTensor& gamma, const QTensor& beta,
@@ -248,29 +317,7 @@ IntBatchNormGrads int_batchnorm_backward(const QTensor& dy, const QTensor& gamma
     m1[c] = rdiv(sum_g[c] * (std::int64_t{1} << kStatFracBits), g.per_channel);   // at e_g - 16
     m2[c] = rdiv(sum_gx[c] * (std::int64_t{1} << kStatFracBits), g.per_channel);  // at e_g + e_xhat - 16
   }
-  // t = g - m1 - x-hat * m2, all at e_t; then dx = t * inv (128 bits), narrowed
-  // as narrow_to_wide does (docs/NUMERICS.md §4.6).
-  const int e_m1 = e_g - kStatFracBits;
-  const int e_xm2 = e_g + 2 * xhat.exp - kStatFracBits;
-  const int e_t = std::min(e_m1, e_xm2);
-  const auto prod = std::make_unique_for_overwrite<__int128[]>(dy.size());
-  std::vector<unsigned __int128> max_abs(C, 0);
-  g.for_each_channel([&](std::size_t c) {
-    const __int128 m1_t = m1[c] << (e_m1 - e_t);
-    unsigned __int128 m = 0;
-    g.for_channel_elements(c, [&](std::size_t i) {
-      const __int128 gi = static_cast<__int128>(d[i]) * gamma.q[c];
-      const __int128 t = (gi << (e_g - e_t)) - m1_t - ((xhat.q[i] * m2[c]) << (e_xm2 - e_t));
-      prod[i] = t * saved.inv[c];
-      m = std::max(m, prod[i] < 0 ? static_cast<unsigned __int128>(-prod[i]) : static_cast<unsigned __int128>(prod[i]));
-    });
-    max_abs[c] = m;
-  });
-  const unsigned __int128 m = *std::max_element(max_abs.begin(), max_abs.end());
-  const int z = bit_length(m) > 62 ? bit_length(m) - 62 : 0;
-  out.dx = WideTensor(dy.shape, e_t - saved.inv_r - saved.stddev.exp + z);
-  for_each_element(static_cast<std::int64_t>(dy.size()),
-                   [&](std::int64_t i) { out.dx.v[i] = static_cast<std::int64_t>(prod[i] >> z); });  // arithmetic: floor
+  out.dx = input_gradient(d, xhat, gamma, m1, m2, saved, g, e_g);
   return out;
 }
 

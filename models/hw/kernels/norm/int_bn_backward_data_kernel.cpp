@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "models/hw/host/tensor_io.hpp"
+#include "models/hw/kernels/vector/leading_one.hpp"
 
 namespace qtsim::hw {
 
@@ -108,16 +109,28 @@ void IntBnBackwardDataKernel::compute(const Chunk& chunk, KernelEnv&) {
   const DType dt = operands()[kDy].tensor.data.type, xt = operands()[kXhat].tensor.data.type;
   const DType gt = operands()[kGamma].tensor.data.type;
   const std::uint8_t* dy_flags = chunk.flags[kDy];
-  auto product = [&](std::int64_t i, std::int64_t c) {
+  // p = t * inv, exact: in 128 bits when every term and the product fit (bit
+  // counts checked per element), else wide; `visit` gets whichever it is.
+  auto product = [&](std::int64_t i, std::int64_t c, auto&& visit) {
     std::int64_t d = load_element(chunk.data[kDy], dt, i);
     if (flagged_ && !dy_flags[i]) d *= std::int64_t{1} << flag_shift_;  // an unflagged error onto the fine grid: < 2^(2k-2), exact
     const __int128 g = static_cast<__int128>(d) * load_element(chunk.data[kGamma], gt, c);
-    const __int128 m1 = load_element(chunk.data[kM1], DType::i64, c), m2 = load_element(chunk.data[kM2], DType::i64, c);
-    const __int128 t = (g << g_shift_) - (m1 << m1_shift_) - ((load_element(chunk.data[kXhat], xt, i) * m2) << m2_shift_);
-    return t * load_element(chunk.data[kInv], DType::i64, c);
+    const __int128 m1 = load_element(chunk.data[kM1], DType::i64, c);
+    const __int128 xm2 = static_cast<__int128>(load_element(chunk.data[kXhat], xt, i)) * load_element(chunk.data[kM2], DType::i64, c);
+    const std::int64_t inv = load_element(chunk.data[kInv], DType::i64, c);
+    constexpr int kTermBits = 124;  // three terms below 2^124 sum below 2^126
+    if (leading_one(norm::abs128(g)) + g_shift_ <= kTermBits && leading_one(norm::abs128(m1)) + m1_shift_ <= kTermBits &&
+        leading_one(norm::abs128(xm2)) + m2_shift_ <= kTermBits) {
+      const __int128 t = (g << g_shift_) - (m1 << m1_shift_) - (xm2 << m2_shift_);
+      if (leading_one(norm::abs128(t)) + leading_one(norm::abs128(inv)) <= 126) return visit(t * inv);
+    }
+    using norm::BeyondInt;
+    const BeyondInt t = (BeyondInt(g) << g_shift_) - (BeyondInt(m1) << m1_shift_) - (BeyondInt(xm2) << m2_shift_);
+    return visit(BeyondInt(t * inv));
   };
   if (pass_ == QuantizePass::max) {
-    for (std::int64_t i = 0; i < chunk.elements; ++i) range_.add(product(i, norm::channel_of(b, i) - b.c0));
+    for (std::int64_t i = 0; i < chunk.elements; ++i)
+      product(i, norm::channel_of(b, i) - b.c0, [&](const auto& p) { range_.add(p); });
     return;
   }
   const DType qt = operands()[kDx].tensor.data.type;
@@ -129,7 +142,9 @@ void IntBnBackwardDataKernel::compute(const Chunk& chunk, KernelEnv&) {
     const std::uint32_t word = stochastic ? dx_.random.word(static_cast<std::uint64_t>(chunk.flat_index(shape(), i))) : 0U;
     bool flag = false;
     std::uint64_t sat = 0;
-    const std::int64_t q = requant_element(static_cast<std::int64_t>(product(i, c) >> z_), plan_, word, &flag, &sat);
+    const std::int64_t narrowed =
+        product(i, c, [&](const auto& p) { return static_cast<std::int64_t>(norm::floor_shift(p, z_)); });
+    const std::int64_t q = requant_element(narrowed, plan_, word, &flag, &sat);
     if (plan_.kind == ref::QuantizerKind::constant) stats_q_.clipped += sat; else stats_q_.saturated += sat;
     store_element(chunk.data[kDx], qt, i, q);
     if (flags) flags[i] = flag ? 1 : 0;

@@ -4,15 +4,17 @@
 // m2 and inv as per-channel operands):
 //
 //   max pass       d = dy widened; g = d*gamma                           1 mul
-//                  t = g*2^(e_g-e_t) - m1*2^(e_m1-e_t) - xhat*m2*2^(e_xm2-e_t)  1 mul, 2 add (128-bit)
-//                  p = t * inv (128-bit); running max and min of p       1 mul, 2 compare
+//                  t = g*2^(e_g-e_t) - m1*2^(e_m1-e_t) - xhat*m2*2^(e_xm2-e_t)  1 mul, 2 add (exact)
+//                  p = t * inv (exact); running max and min of p         1 mul, 2 compare
 //                  -> z = max(0, bitlen(max|p|) - 62) (§4.6) and max|p >> z|
 //   quantize pass  recompute p; dx = E(p >> z)                           3 mul, 2 add, 1 round (+ random word)
 //
 // e_g = e_d + e_gamma, e_m1 = e_g - 16, e_xm2 = e_g + 2*e_xhat - 16,
 // e_t = min(e_m1, e_xm2); dx's wide exponent is e_t - R - e_sigma + z. The E
 // quantizer (flag or shift, any rounding) is the shared quantizer datapath;
-// random words are drawn by the element's flat NCHW index.
+// random words are drawn by the element's flat NCHW index. t and p fit in 128
+// bits unless x-hat's exponent is extreme; then they are formed wider
+// (beyond_128_bits.hpp), at the same cost.
 #include "models/hw/kernels/norm/int_bn_backward_reduce_kernel.hpp"
 #include "models/hw/kernels/norm/int_bn_stats_kernel.hpp"
 #include "models/hw/kernels/norm/norm_datapath.hpp"

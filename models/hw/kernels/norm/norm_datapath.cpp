@@ -23,13 +23,17 @@ void require_tensor(const HwTensor& t, const Dims4& d, DType type, const char* k
 }
 
 int WideRange::narrow_shift() const {
-  const int bits = leading_one(std::max(abs128(max), abs128(min)));
+  int bits = leading_one(std::max(abs128(max), abs128(min)));
+  if (any_beyond) bits = std::max({bits, significant_bits(beyond_max), significant_bits(beyond_min)});
   return bits > 62 ? bits - 62 : 0;
 }
 
 std::uint64_t WideRange::narrowed_max_abs() const {
   const int z = narrow_shift();
-  return static_cast<std::uint64_t>(std::max(abs128(max >> z), abs128(min >> z)));
+  auto magnitude = [](std::int64_t v) { return v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v); };
+  std::uint64_t m = static_cast<std::uint64_t>(std::max(abs128(floor_shift(max, z)), abs128(floor_shift(min, z))));
+  if (any_beyond) m = std::max({m, magnitude(floor_shift(beyond_max, z)), magnitude(floor_shift(beyond_min, z))});
+  return m;
 }
 
 AffineGrid affine_grid(int e_xhat, int xhat_bits, const HwTensor& gamma, int e_gamma, const HwTensor& beta, int e_beta) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "models/hw/core/hw_config.hpp"
+#include "models/hw/kernels/norm/beyond_128_bits.hpp"
 #include "models/hw/core/hw_tensor.hpp"
 #include "models/hw/kernels/vector/quantizer_unit.hpp"
 #include "models/ref/random_bits.hpp"
@@ -100,17 +101,25 @@ inline unsigned __int128 abs128(__int128 v) {
   return v < 0 ? static_cast<unsigned __int128>(-(v + 1)) + 1 : static_cast<unsigned __int128>(v);
 }
 
-// Running max and min of exact 128-bit products (docs/NUMERICS.md §4.6): the
-// narrowing shift z comes from max|v|, and because flooring is monotone the
-// narrowed tensor's max|v| is max(|max >> z|, |min >> z|), so one pass gives
-// both the narrowing and the quantizer's input max.
+// Running max and min of exact products (docs/NUMERICS.md §4.6): the narrowing
+// shift z comes from max|v|, and because flooring is monotone the narrowed
+// tensor's max|v| is max(|max >> z|, |min >> z|), so one pass gives both the
+// narrowing and the quantizer's input max. Products beyond 128 bits (int-bn
+// backward with extreme exponents) are kept apart, in wide integers.
 struct WideRange {
   __int128 max = 0, min = 0;
   bool any = false;
+  BeyondInt beyond_max = 0, beyond_min = 0;
+  bool any_beyond = false;
   void add(__int128 v) {
     if (!any || v > max) max = v;
     if (!any || v < min) min = v;
     any = true;
+  }
+  void add(const BeyondInt& v) {
+    if (!any_beyond || v > beyond_max) beyond_max = v;
+    if (!any_beyond || v < beyond_min) beyond_min = v;
+    any_beyond = true;
   }
   int narrow_shift() const;              // z = max(0, bitlen(max|v|) - 62)
   std::uint64_t narrowed_max_abs() const;  // max|v >> z|
