@@ -19,6 +19,7 @@
 #include "sim/lower/param_store.hpp"
 #include "sim/lower/step_lowering.hpp"
 #include "sim/util/interrupt.hpp"
+#include "sim/util/sanitizer_stack.hpp"
 
 namespace qtsim::hwsim {
 
@@ -241,6 +242,7 @@ RunEnd run_jobs(const std::vector<HardwareJob>& jobs) {
     runners[i]->accelerator().trace(vcd_traces.back()->file());
   }
   sc_core::sc_start();
+  util::main_stack_is_current_again();
   for (const auto& r : runners)
     if (r->failure()) std::rethrow_exception(r->failure());
   RunEnd end;

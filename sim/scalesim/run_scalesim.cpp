@@ -18,6 +18,7 @@
 #include "sim/scalesim/scratchpad_model.hpp"
 #include "sim/util/interrupt.hpp"
 #include "sim/util/output_folder.hpp"
+#include "sim/util/sanitizer_stack.hpp"
 
 namespace qtsim::scalesim {
 
@@ -125,6 +126,7 @@ std::vector<QtsimLayerRun> simulate_layers(const hw::HwConfig& config, const std
         stop);
   });
   sc_core::sc_start();
+  util::main_stack_is_current_again();
   if (runs.size() != layers.size() && !(stop && stop()))
     throw std::logic_error(fmt::format("SCALE-Sim run: {} of {} layers completed", runs.size(), layers.size()));
   return runs;
