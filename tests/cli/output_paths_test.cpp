@@ -2,7 +2,12 @@
 // option), the trace is written under exactly the given name, and an output
 // folder holds one run's files: locked while a run writes it, an earlier run's
 // files removed, the set committed whole (on a write error nothing of it stays).
+#include <sys/stat.h>
+
+#include <fstream>
 #include <map>
+#include <sstream>
+#include <string>
 
 #include "tool_process.hpp"
 
@@ -134,15 +139,37 @@ TEST(OutputPaths, ATraceThatCannotBeWrittenIsRefusedNamingTrace) {
   expect_no_temporaries(dir.path);
 }
 
+// Whether some process holds a flock on `path` (/proc/locks: "N: FLOCK ADVISORY
+// WRITE PID MAJ:MIN:INODE 0 EOF").
+bool holds_flock(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  while (std::getline(locks, line)) {
+    std::istringstream fields(line);
+    std::string index, kind, mode, access, pid, device;
+    if (!(fields >> index >> kind >> mode >> access >> pid >> device) || kind != "FLOCK") continue;
+    const auto colon = device.rfind(':');
+    if (colon != std::string::npos && device.substr(colon + 1) == std::to_string(st.st_ino)) return true;
+  }
+  return false;
+}
+
 TEST(OutputPaths, ASecondRunIntoAFolderInUseIsRefused) {
   TempDir dir;
   ToolProcess first({"simulate", workload("resnet50-imagenet-bn"), "--hw", hardware("fp32-bn-32x32"), "--mode", "timing",
                      "--steps", "1000", "--no-progress", "--out", "out"},
                     dir.path);
-  // The folder appears when the run checks and locks it, before the first step.
-  for (int i = 0; i < 600 && !fs::exists(dir / "out"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_TRUE(fs::exists(dir / "out")) << first.stderr_text();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The run creates the folder, then locks it (flock on the folder), before the
+  // first step: wait until /proc/locks shows that lock, however loaded the
+  // machine is (taking the lock here to probe it could refuse the first run).
+  bool locked = false;
+  for (int i = 0; i < 600 && !locked; ++i) {
+    locked = fs::exists(dir / "out") && holds_flock(dir / "out");
+    if (!locked) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(locked) << "the first run should hold the lock on out/: " << first.stderr_text();
   const RunResult second = run_qtsim(timing_run("out"), dir.path);
   EXPECT_EQ(second.exit_code, 2) << second.err;
   EXPECT_NE(second.err.find("at --out: expected a folder no other qtsim run is writing, found \"out\", locked by a qtsim run in progress"),
