@@ -2,9 +2,10 @@
 // The normalization unit's values beyond its 128-bit accumulators. The int-bn
 // backward aligns g, m1 and x-hat*m2 on one grid; when x-hat's exponent is
 // extreme (activations far below epsilon put it near -80) the aligned terms lie
-// hundreds of bits apart. The unit's result is still the exact one (its
-// datapath keeps a sticky borrow of the bits below its window); the model forms
-// those rare values in integers as wide as they need (docs/NUMERICS.md §8).
+// hundreds of bits apart. The result is specified exact (docs/NUMERICS.md §8):
+// the model forms those rare values in integers as wide as they need and charges
+// the ordinary cost (a 128-bit unit would reach the same floor by keeping a
+// sticky borrow for the bits below its window; that logic is not modelled).
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <algorithm>

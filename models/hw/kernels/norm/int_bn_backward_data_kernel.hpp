@@ -14,7 +14,7 @@
 // quantizer (flag or shift, any rounding) is the shared quantizer datapath;
 // random words are drawn by the element's flat NCHW index. t and p fit in 128
 // bits unless x-hat's exponent is extreme; then they are formed wider
-// (beyond_128_bits.hpp), at the same cost.
+// (beyond_128_bits.hpp), charged as the ordinary ones.
 #include "models/hw/kernels/norm/int_bn_backward_reduce_kernel.hpp"
 #include "models/hw/kernels/norm/int_bn_stats_kernel.hpp"
 #include "models/hw/kernels/norm/norm_datapath.hpp"
