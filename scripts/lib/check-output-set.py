@@ -30,14 +30,15 @@ def load(path):
         return None
 
 
+def table(path):
+    """A CSV file's header and its rows."""
+    with open(path, newline="") as f:
+        lines = list(csv.reader(f))
+    return (lines[0] if lines else []), lines[1:]
+
+
 def rows(path):
-    with open(path, newline="") as f:
-        return list(csv.reader(f))[1:]
-
-
-def ops_header(path):
-    with open(path, newline="") as f:
-        return next(csv.reader(f), [])
+    return table(path)[1]
 
 
 def files_in(folder):
@@ -85,11 +86,10 @@ def check_simulate(out, trace):
     check_partial(stats, completed, stats["steps"], stats_path)
     step_rows = rows(os.path.join(out, "steps.csv"))
     expect(len(step_rows) == completed, f"steps.csv has {len(step_rows)} rows, stats.json {completed} steps")
-    ops = rows(os.path.join(out, "ops.csv"))
+    header, ops = table(os.path.join(out, "ops.csv"))
     expect(len(ops) == stats["totals"]["kernels"], f"ops.csv has {len(ops)} kernels, stats.json {stats['totals']['kernels']}")
     # Kernels on different units overlap: their attributed cycles (each stretch of
     # the step shared among the kernels running in it) sum to the step, not their spans.
-    header = ops_header(os.path.join(out, "ops.csv"))
     attributed = header.index("attributed_cycles") if "attributed_cycles" in header else None
     expect(attributed is not None, "ops.csv has no attributed_cycles column")
     if attributed is not None:

@@ -30,10 +30,9 @@ int WideRange::narrow_shift() const {
 
 std::uint64_t WideRange::narrowed_max_abs() const {
   const int z = narrow_shift();
-  auto magnitude = [](std::int64_t v) { return v < 0 ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v); };
-  std::uint64_t m = static_cast<std::uint64_t>(std::max(abs128(floor_shift(max, z)), abs128(floor_shift(min, z))));
-  if (any_beyond) m = std::max({m, magnitude(floor_shift(beyond_max, z)), magnitude(floor_shift(beyond_min, z))});
-  return m;
+  unsigned __int128 m = std::max(abs128(floor_shift(max, z)), abs128(floor_shift(min, z)));
+  if (any_beyond) m = std::max({m, abs128(floor_shift(beyond_max, z)), abs128(floor_shift(beyond_min, z))});
+  return static_cast<std::uint64_t>(m);
 }
 
 AffineGrid affine_grid(int e_xhat, int xhat_bits, const HwTensor& gamma, int e_gamma, const HwTensor& beta, int e_beta) {

@@ -26,8 +26,8 @@
 #include <vector>
 
 #include "models/hw/core/hw_config.hpp"
-#include "models/hw/kernels/norm/beyond_128_bits.hpp"
 #include "models/hw/core/hw_tensor.hpp"
+#include "models/hw/kernels/norm/beyond_128_bits.hpp"
 #include "models/hw/kernels/vector/quantizer_unit.hpp"
 #include "models/ref/random_bits.hpp"
 
